@@ -1,0 +1,41 @@
+"""Sessions: ``nox -s tests`` (default), ``verify`` (the main job), ``lint``, ``typecheck``.
+
+Every session installs the reference stack from ``constraints.txt``, so that the golden
+figures and the tests see the versions recorded next to them.
+"""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.default_venv_backend = "virtualenv"
+nox.options.reuse_venv = "yes"
+nox.options.sessions = ["tests"]
+
+CONSTRAINTS = ("-c", "constraints.txt")
+
+
+def install(session: nox.Session, extra: str) -> None:
+    session.install(*CONSTRAINTS, "-e", f".[{extra}]")
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The parity suite (pass pytest options after --, e.g. -- --impl my_net.py)."""
+    install(session, "test")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff check and ruff format --check."""
+    session.install(*CONSTRAINTS, "ruff")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy over the packages, the tests and the benchmarks."""
+    install(session, "typecheck")
+    session.run("mypy")

@@ -1,0 +1,53 @@
+"""The one compare helper: implementation against reference, with a message that says where."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import torch
+
+from reference.tolerances import Tol, tolerance
+
+
+def _short(value: Any) -> str:
+    return np.array2string(np.asarray(value), precision=10, threshold=12, max_line_width=120)
+
+
+def mismatch(
+    got: Any,
+    expected: Any,
+    *,
+    layer: str,
+    quantity: str,
+    inputs: dict[str, Any],
+    dtype: Any,
+    tol: Tol | None = None,
+) -> str | None:
+    """None where ``got`` matches ``expected`` (values, shape and dtype); else the report:
+    layer, quantity, inputs, expected, got, and the largest absolute and relative errors."""
+    tol = tol or tolerance(dtype, quantity)
+    got_t = torch.as_tensor(np.asarray(got))
+    expected_t = torch.as_tensor(np.asarray(expected))
+    try:
+        torch.testing.assert_close(
+            got_t, expected_t, rtol=tol.rtol, atol=tol.atol, equal_nan=True, check_device=False
+        )
+    except AssertionError as exc:
+        inputs_text = "; ".join(f"{k}={_short(v)}" for k, v in inputs.items())
+        return (
+            f"{layer} {quantity} differs from the reference "
+            f"({np.dtype(dtype).name}, rtol={tol.rtol:g}, atol={tol.atol:g})\n"
+            f"  input:    {inputs_text}\n"
+            f"  expected: {_short(expected)}\n"
+            f"  got:      {_short(got)}\n"
+            f"  {str(exc).strip()}"
+        )
+    return None
+
+
+def assert_match(got: Any, expected: Any, **where: Any) -> None:
+    """Fail with :func:`mismatch`'s report unless ``got`` matches ``expected``."""
+    report = mismatch(got, expected, **where)
+    if report is not None:
+        raise AssertionError(report)
