@@ -52,8 +52,8 @@ class Linear:
     def __init__(self, in_features: int, out_features: int) -> None:
         self.in_features = in_features
         self.out_features = out_features
-        self.weight = np.random.randn(out_features, in_features).astype(np.float32)
-        self.bias = np.random.randn(out_features).astype(np.float32)
+        self.weight: np.ndarray = np.random.randn(out_features, in_features).astype(np.float32)
+        self.bias: np.ndarray = np.random.randn(out_features).astype(np.float32)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         check_features("x", x, self.in_features)

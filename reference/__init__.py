@@ -1,0 +1,1 @@
+"""The torch reference, the comparison machinery, and the harness commands."""
