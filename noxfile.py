@@ -39,3 +39,18 @@ def typecheck(session: nox.Session) -> None:
     """mypy over the packages, the tests and the benchmarks."""
     install(session, "typecheck")
     session.run("mypy")
+
+
+@nox.session
+def verify(session: nox.Session) -> None:
+    """The main job: python -m reference verify (options after --, e.g. -- --impl my_net.py)."""
+    install(session, "test")
+    session.run("python", "-m", "reference", "verify", *session.posargs)
+
+
+@nox.session
+def golden(session: nox.Session) -> None:
+    """Regenerate tests/golden/*.json with the pinned stack and print what changed."""
+    install(session, "test")
+    session.run("python", "-m", "reference", "golden")
+    session.run("git", "diff", "--stat", "--", "tests/golden", external=True)

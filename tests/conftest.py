@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from reference.impl import DEFAULT_IMPL, load_impl
+from reference.impl import DEFAULT_IMPL, ContractError, load_impl
 
 DEVICES = [
     pytest.param("cpu", id="cpu"),
@@ -32,10 +32,21 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"implementation under test: {config.getoption('--impl')}"
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Check ``--impl`` before any test runs: a broken contract is a usage error, not 300."""
+    try:
+        session.config.stash[IMPL] = load_impl(session.config.getoption("--impl"))
+    except ContractError as exc:
+        raise pytest.UsageError(str(exc)) from exc
+
+
+IMPL = pytest.StashKey[ModuleType]()
+
+
 @pytest.fixture(scope="session")
 def impl(request: pytest.FixtureRequest) -> ModuleType:
-    """The implementation under test, loaded once and checked against the tutorial's API."""
-    return load_impl(request.config.getoption("--impl"))
+    """The implementation under test, checked against the tutorial's API at session start."""
+    return request.config.stash[IMPL]
 
 
 @pytest.fixture(params=DEVICES)

@@ -30,3 +30,24 @@ def test_partials_match_torch(
         assert_match(
             got[quantity], value, layer=case.layer, quantity=quantity, inputs=inputs, dtype=dtype
         )
+
+
+@pytest.mark.parametrize(
+    ("yhat", "y"),
+    [
+        pytest.param([0.2, 0.7], [1.0], id="shape-mismatch"),
+        pytest.param([1.5, 0.2], [1.0, 0.0], id="yhat-above-1"),
+        pytest.param([0.2, -0.5], [1.0, 0.0], id="yhat-below-0"),
+        pytest.param([0.2, 0.7], [2.0, 0.0], id="y-above-1"),
+        pytest.param([np.nan, 0.7], [1.0, 0.0], id="yhat-nan"),
+    ],
+)
+def test_loss_raises_on_bad_input(impl: ModuleType, yhat: list[float], y: list[float]) -> None:
+    """Any implementation must raise (any exception) rather than return a value."""
+    with pytest.raises(Exception):  # noqa: B017, PT011  (the tutorial raises AssertionError)
+        impl.BinaryCrossEntropyLoss().forward(np.array(yhat, np.float32), np.array(y, np.float32))
+
+
+def test_linear_raises_on_wrong_length(impl: ModuleType) -> None:
+    with pytest.raises(Exception):  # noqa: B017, PT011
+        impl.Linear(3, 4).forward(np.ones(2, np.float32))

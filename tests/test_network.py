@@ -35,7 +35,7 @@ def test_step_matches_sgd(
     assert_match(got["b"], twin.bias, quantity="b after step", **where)
 
 
-TRAINING_EPOCHS = 300
+TRAINING_EPOCHS = 200
 
 
 @pytest.mark.parametrize("lr", [0.01, 0.03], ids=lambda lr: f"lr{lr:g}")

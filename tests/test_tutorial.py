@@ -41,8 +41,14 @@ def _run(module, epochs: int = EPOCHS):
     return losses, net
 
 
-def test_training_run_bitwise_equal_to_the_tutorial(verbatim) -> None:
-    ours, our_net = _run(scratch)
+@pytest.fixture(scope="module")
+def tutorial_run():
+    """The tutorial's run by scratch: the epoch losses and the trained network."""
+    return _run(scratch)
+
+
+def test_training_run_bitwise_equal_to_the_tutorial(verbatim, tutorial_run) -> None:
+    ours, our_net = tutorial_run
     theirs, their_net = _run(verbatim)
     np.testing.assert_array_equal(ours, theirs)
     np.testing.assert_array_equal(our_net.linear1.weight, their_net.linear1.weight)
@@ -63,8 +69,8 @@ def _openblas_cores() -> set[str]:
 PUBLISHED_ULPS = 2 if _openblas_cores() <= {"Haswell"} else 16
 
 
-def test_published_losses_reproduced() -> None:
-    losses, _ = _run(scratch)
+def test_published_losses_reproduced(tutorial_run) -> None:
+    losses, _ = tutorial_run
     for epoch, published in PUBLISHED_LOSSES.items():
         ulps = abs(float(losses[epoch]) - published) / float(np.spacing(np.float32(published)))
         assert ulps <= PUBLISHED_ULPS, (
@@ -73,13 +79,13 @@ def test_published_losses_reproduced() -> None:
         )
 
 
-def test_cli_prints_the_tutorial_run() -> None:
+def test_cli_prints_the_tutorial_run(tutorial_run) -> None:
     out = subprocess.run(
         [sys.executable, "-m", "scratch"], capture_output=True, text=True, check=True
     ).stdout.splitlines()
     assert len(out) == EPOCHS
     assert out[0].startswith("Epoch: 0 Loss: ")
-    losses, _ = _run(scratch)
+    losses, _ = tutorial_run
     assert out[-1] == f"Epoch: {EPOCHS - 1} Loss: {losses[-1]}"
 
 
