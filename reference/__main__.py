@@ -2,7 +2,9 @@
 
 - ``verify``: the main job (see :mod:`reference.verify`);
 - ``golden``: regenerate the golden trajectories under tests/golden and say what changed;
-- ``register``: print the divergence register as the README shows it.
+- ``register``: print the divergence register as the README shows it;
+- ``claims``: print the tutorial's claims with their verdicts, as the README shows them;
+- ``readme``: rewrite the README's generated sections (claims, register) from the tables.
 """
 
 from __future__ import annotations
@@ -29,10 +31,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     v.add_argument("--device", default=Settings.device, help="torch device (%(default)s)")
     v.add_argument("--out", type=Path, default=Path("out/verify"), help="%(default)s")
     commands.add_parser("register", help="print the divergence register (Markdown)")
+    commands.add_parser("claims", help="print the claims table (Markdown)")
+    commands.add_parser("readme", help="rewrite README.md's generated sections")
     commands.add_parser("golden", help="regenerate tests/golden/*.json, print what changed")
     args = parser.parse_args(argv)
     if args.command == "register":
         print(register_markdown(), end="")
+        return 0
+    if args.command == "claims":
+        from reference.claims import claims_markdown
+
+        print(claims_markdown(), end="")
+        return 0
+    if args.command == "readme":
+        from reference.readme import update_readme
+
+        update_readme()
         return 0
     if args.command == "golden":
         from reference.golden import regenerate

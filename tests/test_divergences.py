@@ -6,16 +6,13 @@ register describes the tutorial, and the edge tests use it to judge other implem
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 import scratch
 from reference.cases import EdgePoint, edge_values
 from reference.divergences import CAUSES, REGISTER, Divergence, register_markdown, same_value
-
-README = Path(__file__).resolve().parent.parent / "README.md"
+from reference.readme import README, section
 
 
 def _point(row: Divergence) -> EdgePoint:
@@ -40,6 +37,6 @@ def test_every_row_has_a_cause() -> None:
 
 
 def test_readme_shows_the_register() -> None:
-    assert register_markdown() in README.read_text(), (
-        "README.md's divergence register is out of date: paste `python -m reference register`"
+    assert section(README.read_text(), "register") == register_markdown(), (
+        "README.md's divergence register is out of date: run `python -m reference readme`"
     )

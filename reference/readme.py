@@ -1,0 +1,36 @@
+"""The README's generated sections: the claims table and the divergence register."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from reference.claims import claims_markdown
+from reference.divergences import register_markdown
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+SECTIONS: dict[str, Callable[[], str]] = {
+    "claims": claims_markdown,
+    "register": register_markdown,
+}
+
+
+def section(text: str, name: str) -> str:
+    """The text between ``<!-- name:start -->`` and ``<!-- name:end -->``."""
+    match = re.search(rf"<!-- {name}:start -->\n(.*?)<!-- {name}:end -->", text, re.S)
+    if match is None:
+        raise ValueError(f"README.md has no '{name}' section markers")
+    return match.group(1)
+
+
+def update_readme(path: Path = README) -> None:
+    text = path.read_text()
+    for name, render in SECTIONS.items():
+        old = section(text, name)
+        text = text.replace(
+            f"<!-- {name}:start -->\n{old}<!-- {name}:end -->",
+            f"<!-- {name}:start -->\n{render()}<!-- {name}:end -->",
+        )
+    path.write_text(text)

@@ -1,0 +1,62 @@
+"""The claims table: its own tests, and its agreement with the README and the test files."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from reference.claims import CLAIMS, Claim, claims_markdown
+from reference.impl import load_impl
+from reference.readme import README, section
+from scratch import MyNetwork
+from scratch.data import IN_FEATURES, OUT_FEATURES, SEED, samples, train
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_torch_bce_default_is_the_mean() -> None:
+    yhat, y = torch.tensor([0.2, 0.7, 0.9]), torch.tensor([0.0, 1.0, 1.0])
+    per_element = torch.nn.BCELoss(reduction="none")(yhat, y)
+    assert torch.nn.BCELoss()(yhat, y) == per_element.mean()
+    assert torch.nn.BCELoss()(yhat, y) != per_element.sum()
+
+
+def test_tutorial_network_has_no_forward() -> None:
+    tutorial = load_impl(str(ROOT / "tests" / "impls" / "tutorial_verbatim.py"))
+    assert not hasattr(tutorial.MyNetwork(3, 4), "forward")
+    assert {"forward_loss", "update_weights"} <= set(vars(tutorial.MyNetwork))
+
+
+def test_the_tutorial_run_fits_its_data() -> None:
+    np.random.seed(SEED)
+    net = MyNetwork(IN_FEATURES, OUT_FEATURES)
+    losses = list(train(net))
+    assert losses[0] > 12
+    assert losses[-1] < 0.22
+    for x, y in samples():
+        assert np.array_equal(net.forward(x) > 0.5, y == 1)
+
+
+def _test_functions(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    return {
+        n.name for n in tree.body if isinstance(n, ast.FunctionDef) and n.name.startswith("test_")
+    }
+
+
+@pytest.mark.parametrize("claim", CLAIMS, ids=lambda c: c.quote[:40])
+def test_claim_names_tests_that_exist(claim: Claim) -> None:
+    assert claim.verdict in {"holds", "holds with a condition", "does not hold"}
+    for node in claim.tests:
+        file, function = node.split("::")
+        assert function in _test_functions(ROOT / file), f"{node} does not exist"
+
+
+def test_readme_shows_the_claims() -> None:
+    assert section(README.read_text(), "claims") == claims_markdown(), (
+        "README.md's claims table is out of date: run `python -m reference readme`"
+    )

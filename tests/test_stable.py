@@ -1,0 +1,47 @@
+"""scratch.stable: its fused train_step against the two-call path, and its own guarantees."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import scratch.stable
+from reference import impl as impl_side
+from reference.cases import DTYPES, LEARNING_RATES, SEEDS, SHAPES, network_inputs
+from reference.compare import assert_match
+
+
+@pytest.mark.parametrize("lr", LEARNING_RATES, ids=lambda lr: f"lr{lr:g}")
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda s: f"seed{s}")
+@pytest.mark.parametrize("dtype", DTYPES.values(), ids=DTYPES.keys())
+@pytest.mark.parametrize("shape", SHAPES.values(), ids=SHAPES.keys())
+def test_train_step_equals_forward_loss_then_update(
+    shape: tuple[int, int], dtype: np.dtype, seed: int, lr: float
+) -> None:
+    a = network_inputs(seed, shape, dtype)
+    fused = impl_side.new_network(scratch.stable, a["W"], a["b"])
+    two_calls = impl_side.new_network(scratch.stable, a["W"], a["b"])
+    loss = fused.train_step(a["x"], a["y"], lr)
+    expected_loss = two_calls.forward_loss(a["x"], a["y"])
+    two_calls.update_weights(a["x"], a["y"], lr)
+    assert loss == expected_loss  # the same formula on the same forward pass: bit for bit
+    assert loss.dtype == dtype
+    where = {"layer": "scratch.stable", "inputs": {**a, "lr": lr}, "dtype": dtype}
+    # (-lr * g) * x against lr * (g * x): one rounding apart, within the float tolerances.
+    assert_match(fused.linear1.weight, two_calls.linear1.weight, quantity="W after step", **where)
+    assert_match(fused.linear1.bias, two_calls.linear1.bias, quantity="b after step", **where)
+
+
+def test_train_step_updates_in_place() -> None:
+    net = scratch.stable.MyNetwork(3, 4)
+    weight, bias = net.linear1.weight, net.linear1.bias
+    before = weight.copy()
+    net.train_step(np.ones(3, np.float32), np.zeros(4, np.float32), 0.1)
+    assert net.linear1.weight is weight
+    assert net.linear1.bias is bias
+    assert not np.array_equal(weight, before)
+
+
+def test_scratch_has_no_train_step() -> None:
+    """The tutorial's network is unchanged: train_step lives beside it, in scratch.stable."""
+    assert not hasattr(scratch.MyNetwork, "train_step")
