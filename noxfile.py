@@ -54,3 +54,22 @@ def golden(session: nox.Session) -> None:
     install(session, "test")
     session.run("python", "-m", "reference", "golden")
     session.run("git", "diff", "--stat", "--", "tests/golden", external=True)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks with JSON output, then the ratio tables and the picture (bench/report.py).
+
+    Each run is also saved under .benchmarks/; compare with the last one by
+    ``nox -s bench -- --benchmark-compare``.
+    """
+    install(session, "test")
+    session.run(
+        "pytest",
+        "bench",
+        "--benchmark-only",
+        "--benchmark-autosave",
+        "--benchmark-json=out/bench/bench.json",
+        *session.posargs,
+    )
+    session.run("python", "-m", "bench.report", "out/bench/bench.json")

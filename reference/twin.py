@@ -149,7 +149,11 @@ class TorchTwin:
 
     def step(self, x: np.ndarray, y: np.ndarray) -> float:
         """One SGD step on one sample; returns the loss before the update."""
-        t_x, t_y = self._inputs(x, y)
+        return self.step_tensors(*self._inputs(x, y))
+
+    def step_tensors(self, t_x: torch.Tensor, t_y: torch.Tensor) -> float:
+        """The torch loop's step, on tensors already on the device: zero_grad, forward,
+        BCELoss, backward, SGD step, and ``.item()`` (which waits for the device)."""
         self.optimizer.zero_grad()
         loss = self.loss(self.sigmoid(self.linear(t_x)), t_y)
         loss.backward()

@@ -1,7 +1,8 @@
-"""Shared fixtures: the implementation under test (``--impl``), devices, and clean RNG state."""
+"""Shared fixtures: the implementations under test (``--impl``), devices, clean RNG state."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import ModuleType
 
 import numpy as np
@@ -18,35 +19,50 @@ DEVICES = [
         marks=pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device"),
     ),
 ]
+IMPLS = pytest.StashKey[dict[str, ModuleType]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--impl",
-        default=DEFAULT_IMPL,
-        help="implementation to check: a module name or a .py file (default: %(default)s)",
+        action="append",
+        metavar="SPEC",
+        help=f"implementation to check: a module name or a .py file (default: {DEFAULT_IMPL}); "
+        "repeat it to check several in one run",
     )
 
 
+def impl_specs(config: pytest.Config) -> list[str]:
+    return config.getoption("--impl") or [DEFAULT_IMPL]
+
+
+def impl_id(spec: str) -> str:
+    return Path(spec).stem if spec.endswith(".py") else spec
+
+
 def pytest_report_header(config: pytest.Config) -> str:
-    return f"implementation under test: {config.getoption('--impl')}"
+    return "implementations under test: " + ", ".join(impl_specs(config))
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    """Check ``--impl`` before any test runs: a broken contract is a usage error, not 300."""
+    """Load every ``--impl`` before any test runs: a broken contract is a usage error."""
     try:
-        session.config.stash[IMPL] = load_impl(session.config.getoption("--impl"))
+        session.config.stash[IMPLS] = {s: load_impl(s) for s in impl_specs(session.config)}
     except ContractError as exc:
         raise pytest.UsageError(str(exc)) from exc
 
 
-IMPL = pytest.StashKey[ModuleType]()
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "impl" in metafunc.fixturenames:
+        specs = impl_specs(metafunc.config)
+        ids = [impl_id(s) for s in specs]
+        metafunc.parametrize("impl", specs, ids=ids, indirect=True, scope="session")
 
 
 @pytest.fixture(scope="session")
 def impl(request: pytest.FixtureRequest) -> ModuleType:
-    """The implementation under test, checked against the tutorial's API at session start."""
-    return request.config.stash[IMPL]
+    """An implementation under test, checked against the tutorial's API at session start."""
+    return request.config.stash[IMPLS][request.param]
 
 
 @pytest.fixture(params=DEVICES)

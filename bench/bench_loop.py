@@ -1,0 +1,128 @@
+"""Benchmarks of the per-sample loop: the tutorial, scratch.stable and torch, side by side.
+
+Groups put rivals together: one step at each layer size (with the floors no step can beat),
+one epoch of 5 to 10,000 samples, and the whole tutorial run. ``nox -s bench`` turns the
+medians into ratio tables and a picture (bench/report.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+
+from bench.cases import DTYPE, IMPLEMENTATIONS, problem, to_device, torch_step
+from bench.conftest import TORCH_THREADS
+from scratch.data import EPOCHS, IN_FEATURES, OUT_FEATURES, samples
+
+CUDA = pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device")
+SIZES = [(3, 4), (16, 16), (64, 64), (256, 256), (1024, 1024)]  # (in_features, out_features)
+EPOCH_SAMPLES = [5, 100, 1000, 10_000]
+RIVALS = [
+    pytest.param("tutorial", "cpu", id="tutorial"),
+    pytest.param("stable", "cpu", id="stable"),
+    pytest.param("torch", "cpu", id="torch-cpu"),
+    pytest.param("torch", "cuda", id="torch-cuda", marks=CUDA),
+]
+
+
+def info(benchmark: Any, impl: str, device: str, shape: tuple[int, int], **more: Any) -> None:
+    benchmark.extra_info.update(
+        impl=impl if impl != "torch" else f"torch-{device}",
+        in_features=shape[0],
+        out_features=shape[1],
+        dtype=np.dtype(DTYPE).name,
+        torch_threads=TORCH_THREADS,
+        **more,
+    )
+
+
+def make_step(impl: str, device: str, weight: np.ndarray, bias: np.ndarray) -> Callable[..., Any]:
+    if impl == "torch":
+        return torch_step(weight, bias, device)
+    return IMPLEMENTATIONS[impl](weight, bias)
+
+
+def inputs(impl: str, device: str, data: list[tuple[np.ndarray, np.ndarray]]) -> list[Any]:
+    return to_device(data, device) if impl == "torch" else data
+
+
+def check(loss: Any) -> None:
+    """Each body, run once under plain pytest, is also a correctness check."""
+    assert np.isfinite(float(loss)), f"loss {loss}"
+
+
+@pytest.mark.parametrize("shape", SIZES, ids=[f"{i}x{o}" for i, o in SIZES])
+@pytest.mark.parametrize(("impl", "device"), RIVALS)
+def bench_step(benchmark: Any, impl: str, device: str, shape: tuple[int, int]) -> None:
+    """One per-sample step: loss, gradient, update."""
+    benchmark.group = f"step {shape[0]}x{shape[1]}"
+    info(benchmark, impl, device, shape)
+    weight, bias, data = problem(*shape)
+    step = make_step(impl, device, weight, bias)
+    ((x, y),) = inputs(impl, device, data)
+    check(benchmark(step, x, y))
+
+
+@pytest.mark.parametrize("shape", SIZES, ids=[f"{i}x{o}" for i, o in SIZES])
+def bench_floor_copy_weights(benchmark: Any, shape: tuple[int, int]) -> None:
+    """Floor for large layers: one pass over W (a copy into a buffer)."""
+    benchmark.group = f"step {shape[0]}x{shape[1]}"
+    info(benchmark, "floor: copy W", "cpu", shape)
+    weight, _, _ = problem(*shape)
+    out = np.empty_like(weight)
+    benchmark(np.copyto, out, weight)
+    assert np.array_equal(out, weight)
+
+
+@pytest.mark.parametrize("shape", SIZES, ids=[f"{i}x{o}" for i, o in SIZES])
+def bench_floor_numpy_call(benchmark: Any, shape: tuple[int, int]) -> None:
+    """Floor for tiny layers: the cost of one minimal NumPy call (a 1-element add)."""
+    benchmark.group = f"step {shape[0]}x{shape[1]}"
+    info(benchmark, "floor: numpy call", "cpu", shape)
+    a, out = np.ones(1, DTYPE), np.empty(1, DTYPE)
+    benchmark(np.add, a, a, out=out)
+    assert out[0] == 2
+
+
+@pytest.mark.parametrize("n", EPOCH_SAMPLES, ids=[f"{n}samples" for n in EPOCH_SAMPLES])
+@pytest.mark.parametrize(("impl", "device"), RIVALS)
+def bench_epoch(benchmark: Any, impl: str, device: str, n: int) -> None:
+    """One epoch, sample by sample, on the tutorial's 3x4 layer."""
+    benchmark.group = f"epoch of {n} samples"
+    shape = (IN_FEATURES, OUT_FEATURES)
+    info(benchmark, impl, device, shape, samples=n)
+    weight, bias, data = problem(*shape, n_samples=n)
+    step = make_step(impl, device, weight, bias)
+    batch = inputs(impl, device, data)
+
+    def epoch() -> float:
+        return sum(float(step(x, y)) for x, y in batch)
+
+    check(benchmark.pedantic(epoch, rounds=5 if n >= 1000 else 20, warmup_rounds=1))
+
+
+@pytest.mark.parametrize(("impl", "device"), RIVALS)
+def bench_tutorial_run(benchmark: Any, impl: str, device: str) -> None:
+    """The tutorial's whole run: seed 42, MyNetwork(3, 4), lr 0.01, 2000 epochs."""
+    benchmark.group = "tutorial run (2000 epochs)"
+    shape = (IN_FEATURES, OUT_FEATURES)
+    info(benchmark, impl, device, shape, epochs=EPOCHS)
+    np.random.seed(42)
+    weight = np.random.randn(OUT_FEATURES, IN_FEATURES).astype(DTYPE)
+    bias = np.random.randn(OUT_FEATURES).astype(DTYPE)
+    batch = inputs(impl, device, samples())
+
+    def run() -> float:
+        step = make_step(impl, device, weight, bias)
+        total = 0.0
+        for _ in range(EPOCHS):
+            total = sum(float(step(x, y)) for x, y in batch)
+        return total
+
+    last = benchmark.pedantic(run, rounds=3)
+    check(last)
+    assert last < 0.22  # the tutorial's run ends at 0.2137

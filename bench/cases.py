@@ -1,0 +1,73 @@
+"""What the benchmarks time: the per-sample step of each implementation, and the floors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import torch
+
+import scratch
+import scratch.stable
+from reference.impl import new_network
+from reference.twin import TorchTwin
+
+LR = 0.01
+DTYPE = np.float32
+Step = Callable[[np.ndarray, np.ndarray], Any]
+Data = list[tuple[np.ndarray, np.ndarray]]
+
+
+def problem(
+    in_features: int, out_features: int, n_samples: int = 1, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray, Data]:
+    """Weights as the tutorial draws them, and samples that follow its data's rule: the
+    first input is the indicator of the first label. Inputs scaled so that z ~ N(0, 2)."""
+    rng = np.random.default_rng(seed)
+    weight = rng.standard_normal((out_features, in_features)).astype(DTYPE)
+    bias = rng.standard_normal(out_features).astype(DTYPE)
+    data = []
+    for _ in range(n_samples):
+        x = rng.standard_normal(in_features) / np.sqrt(in_features)
+        label = float(rng.integers(0, 2))
+        x[0] = label
+        y = np.zeros(out_features)
+        y[0] = label
+        data.append((x.astype(DTYPE), y.astype(DTYPE)))
+    return weight, bias, data
+
+
+def tutorial_step(weight: np.ndarray, bias: np.ndarray) -> Step:
+    net = new_network(scratch, weight, bias)
+
+    def step(x: np.ndarray, y: np.ndarray) -> Any:
+        loss = net.forward_loss(x, y)
+        net.update_weights(x, y, LR)
+        return loss
+
+    return step
+
+
+def stable_step(weight: np.ndarray, bias: np.ndarray) -> Step:
+    net = new_network(scratch.stable, weight, bias)
+    return lambda x, y: net.train_step(x, y, LR)
+
+
+def torch_step(
+    weight: np.ndarray, bias: np.ndarray, device: str = "cpu"
+) -> Callable[[Any, Any], float]:
+    """The torch twin's step on tensors already on the device (converted once, as a torch
+    loop over a dataset would)."""
+    return TorchTwin(weight, bias, LR, device, DTYPE).step_tensors
+
+
+def to_device(data: Data, device: str) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    return [(torch.as_tensor(x, device=device), torch.as_tensor(y, device=device)) for x, y in data]
+
+
+IMPLEMENTATIONS: dict[str, Callable[..., Any]] = {
+    "tutorial": tutorial_step,
+    "stable": stable_step,
+    "torch": torch_step,
+}

@@ -1,0 +1,142 @@
+"""``python -m bench.report BENCH.json``: ratio tables and a picture from one benchmark run.
+
+Every ratio is between medians measured in the same run, so the machine's noise cancels as far
+as it can; nothing here is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+IMPLS = ("tutorial", "stable", "torch-cpu", "torch-cuda")
+FLOORS = ("floor: copy W", "floor: numpy call")
+
+
+def medians(report: dict[str, Any]) -> dict[str, dict[str, float]]:
+    """group -> impl -> median seconds."""
+    out: dict[str, dict[str, float]] = defaultdict(dict)
+    for b in report["benchmarks"]:
+        out[b["group"]][b["extra_info"]["impl"]] = b["stats"]["median"]
+    return out
+
+
+def _us(seconds: float) -> str:
+    return f"{seconds * 1e6:,.1f}"
+
+
+def step_table(
+    groups: dict[str, dict[str, float]],
+) -> tuple[list[str], list[tuple[int, dict[str, float]]]]:
+    rows = []
+    for group, m in groups.items():
+        if group.startswith("step "):
+            size = int(group.split()[1].split("x")[0])
+            rows.append((size, m))
+    rows.sort()
+    present = [i for i in IMPLS if any(i in m for _, m in rows)]
+    head = "| layer | " + " | ".join(f"{i} µs" for i in present)
+    head += " | tutorial / torch | stable / torch | stable / tutorial | stable / floor |"
+    lines = [head, "|" + "---|" * (len(present) + 5)]
+    for size, m in rows:
+        floor = max(m.get(FLOORS[0], 0.0), m.get(FLOORS[1], 0.0))
+        cells = [_us(m[i]) if i in m else "-" for i in present]
+        torch_cpu = m.get("torch-cpu", float("nan"))
+        ratios = [
+            m["tutorial"] / torch_cpu,
+            m["stable"] / torch_cpu,
+            m["stable"] / m["tutorial"],
+            m["stable"] / floor,
+        ]
+        name = f"{size}x{size}" if size > 3 else "3x4"
+        lines.append(
+            f"| {name} | "
+            + " | ".join(cells)
+            + " | "
+            + " | ".join(f"{r:.2f}" for r in ratios)
+            + " |"
+        )
+    return lines, rows
+
+
+def other_tables(groups: dict[str, dict[str, float]]) -> list[str]:
+    lines = [
+        "| run | "
+        + " | ".join(f"{i} ms" for i in IMPLS[:3])
+        + " | tutorial / torch | stable / torch |"
+    ]
+    lines.append("|---|---|---|---|---|---|")
+    for group, m in groups.items():
+        if group.startswith("step "):
+            continue
+        cells = [f"{m[i] * 1e3:,.2f}" if i in m else "-" for i in IMPLS[:3]]
+        lines.append(
+            f"| {group} | "
+            + " | ".join(cells)
+            + f" | {m['tutorial'] / m['torch-cpu']:.2f} | {m['stable'] / m['torch-cpu']:.2f} |"
+        )
+    return lines
+
+
+def crossover(rows: list[tuple[int, dict[str, float]]]) -> str:
+    for size, m in rows:
+        if m.get("torch-cpu", float("inf")) < m["tutorial"]:
+            return f"torch's CPU step overtakes the tutorial's from {size}x{size}"
+    return "torch's CPU step never overtakes the tutorial's in the sizes measured"
+
+
+def plot(rows: list[tuple[int, dict[str, float]]], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 5))
+    for name in (*IMPLS, *FLOORS):
+        points = [(size, m[name]) for size, m in rows if name in m]
+        if points:
+            sizes, secs = zip(*points, strict=True)
+            style = ":" if name.startswith("floor") else "-o"
+            ax.plot(sizes, [s * 1e6 for s in secs], style, label=name)
+    ax.set(
+        xscale="log",
+        yscale="log",
+        xlabel="layer size n (n x n; 3x4 at the left)",
+        ylabel="median step time (µs)",
+        title="per-sample step cost against layer size",
+    )
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=100, metadata={"Software": None})
+    plt.close(fig)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.report", description=__doc__)
+    parser.add_argument("json", type=Path, help="pytest-benchmark's --benchmark-json file")
+    parser.add_argument("--plot", type=Path, default=None, help="PNG (default: beside the JSON)")
+    args = parser.parse_args(argv)
+    report = json.loads(args.json.read_text())
+    groups = medians(report)
+    machine = report.get("machine_info", {})
+    print(
+        f"machine: {machine.get('cpu', {}).get('brand_raw', '?')}, "
+        f"{machine.get('cpu', {}).get('count', '?')} cores; medians of one run\n"
+    )
+    lines, rows = step_table(groups)
+    print("\n".join(lines))
+    print()
+    print("\n".join(other_tables(groups)))
+    print(f"\n{crossover(rows)}")
+    out = args.plot or args.json.with_name("step_cost.png")
+    plot(rows, out)
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
