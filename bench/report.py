@@ -40,7 +40,7 @@ def step_table(
     rows.sort()
     present = [i for i in IMPLS if any(i in m for _, m in rows)]
     head = "| layer | " + " | ".join(f"{i} µs" for i in present)
-    head += " | tutorial / torch | stable / torch | stable / tutorial | stable / floor |"
+    head += " | tutorial / torch | stable / torch | stable / tutorial | stable / its floor |"
     lines = [head, "|" + "---|" * (len(present) + 5)]
     for size, m in rows:
         floor = max(m.get(FLOORS[0], 0.0), m.get(FLOORS[1], 0.0))
@@ -82,11 +82,16 @@ def other_tables(groups: dict[str, dict[str, float]]) -> list[str]:
     return lines
 
 
-def crossover(rows: list[tuple[int, dict[str, float]]]) -> str:
-    for size, m in rows:
-        if m.get("torch-cpu", float("inf")) < m["tutorial"]:
-            return f"torch's CPU step overtakes the tutorial's from {size}x{size}"
-    return "torch's CPU step never overtakes the tutorial's in the sizes measured"
+def crossover(rows: list[tuple[int, dict[str, float]]]) -> list[str]:
+    """Where each torch step, if ever, becomes faster than each NumPy step."""
+    lines = []
+    for torch_impl in ("torch-cpu", "torch-cuda"):
+        for numpy_impl in ("tutorial", "stable"):
+            sizes = [s for s, m in rows if torch_impl in m and m[torch_impl] < m[numpy_impl]]
+            if any(torch_impl in m for _, m in rows):
+                where = f"from {sizes[0]}x{sizes[0]}" if sizes else "at no size measured"
+                lines.append(f"{torch_impl} overtakes {numpy_impl} {where}")
+    return lines
 
 
 def plot(rows: list[tuple[int, dict[str, float]]], path: Path) -> None:
@@ -131,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("\n".join(lines))
     print()
     print("\n".join(other_tables(groups)))
-    print(f"\n{crossover(rows)}")
+    print("\n" + "\n".join(crossover(rows)))
     out = args.plot or args.json.with_name("step_cost.png")
     plot(rows, out)
     print(f"wrote {out}")
