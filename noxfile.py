@@ -21,9 +21,11 @@ def install(session: nox.Session, extra: str) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """The parity suite (pass pytest options after --, e.g. -- --impl my_net.py)."""
+    """The whole suite, slow tests included, in random order (pytest-randomly prints its
+    seed; `-- --randomly-seed=N` repeats an order) on 2 xdist workers. Pass pytest
+    options after --, e.g. `-- --impl=my_net.py`."""
     install(session, "test")
-    session.run("pytest", *session.posargs)
+    session.run("pytest", "-m", "", "-n", "2", *session.posargs)
 
 
 @nox.session
@@ -46,6 +48,15 @@ def verify(session: nox.Session) -> None:
     """The main job: python -m reference verify (options after --, e.g. -- --impl my_net.py)."""
     install(session, "test")
     session.run("python", "-m", "reference", "verify", *session.posargs)
+
+
+@nox.session
+def mutants(session: nox.Session) -> None:
+    """Mutation testing of scratch/ with mutmut, the parity suite as the killer; prints the
+    score. Survivors that cannot change any result are explained in tests/equivalent_mutants.md."""
+    install(session, "test,mutants")
+    session.run("mutmut", "run", "--max-children", "2", success_codes=[0, 1])
+    session.run("python", "-m", "reference.mutation_score")
 
 
 @nox.session

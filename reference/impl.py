@@ -45,7 +45,12 @@ def load_impl(spec: str) -> ModuleType:
                     raise ContractError(f"cannot import {spec} as a Python file")
                 module = importlib.util.module_from_spec(loader_spec)
                 sys.modules[module_name] = module
-                loader_spec.loader.exec_module(module)
+                # As when a script runs: its own folder is importable while it loads.
+                sys.path.insert(0, str(path.resolve().parent))
+                try:
+                    loader_spec.loader.exec_module(module)
+                finally:
+                    sys.path.remove(str(path.resolve().parent))
             else:
                 module = importlib.import_module(spec)
     except ContractError:

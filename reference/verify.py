@@ -30,10 +30,19 @@ AGREE, DIVERGE, CONTRACT = 0, 1, 2
 
 @dataclass
 class Trajectory:
+    """Both sides' epoch losses, their weights' largest differences after each epoch, the
+    final (W, b) of each side, and the exception that stopped the implementation, if any."""
+
     impl_loss: list[float] = field(default_factory=list)
     torch_loss: list[float] = field(default_factory=list)
     max_dw: list[float] = field(default_factory=list)
     max_db: list[float] = field(default_factory=list)
+    impl_weights: tuple[np.ndarray, ...] = ()
+    torch_weights: tuple[np.ndarray, ...] = ()
+    crash: str | None = None
+
+    def report(self) -> dict[str, list[float]]:
+        return {k: getattr(self, k) for k in ("impl_loss", "torch_loss", "max_dw", "max_db")}
 
 
 def _max_abs(a: np.ndarray, b: np.ndarray) -> float:
@@ -44,9 +53,9 @@ def _max_abs(a: np.ndarray, b: np.ndarray) -> float:
 
 def train_side_by_side(
     impl: ModuleType, seed: int, epochs: int, lr: float, dtype: Any, device: str
-) -> tuple[Trajectory, str | None]:
-    """Both trained on the tutorial's data from the same weights; an exception the
-    implementation raises mid-run ends the run and is returned."""
+) -> Trajectory:
+    """Both trained on the tutorial's data from the implementation's own initial weights
+    (cast to dtype); an exception the implementation raises ends the run, and is recorded."""
     np.random.seed(seed)
     net = impl.MyNetwork(IN_FEATURES, OUT_FEATURES)
     net.linear1.weight = net.linear1.weight.astype(dtype)
@@ -64,12 +73,15 @@ def train_side_by_side(
                     total += float(net.forward_loss(x, y))
                     net.update_weights(x, y, lr)
         except Exception as exc:
-            return t, f"epoch {epoch}: the implementation raised {exc!r}"
+            t.crash = f"epoch {epoch}: the implementation raised {exc!r}"
+            break
         t.impl_loss.append(total)
         t.torch_loss.append(sum(twin.step(x, y) for x, y in data))
         t.max_dw.append(_max_abs(net.linear1.weight, twin.weight))
         t.max_db.append(_max_abs(net.linear1.bias, twin.bias))
-    return t, None
+    t.impl_weights = (net.linear1.weight, net.linear1.bias)
+    t.torch_weights = (twin.weight, twin.bias)
+    return t
 
 
 def first_parting(t: Trajectory, dtype: Any) -> dict[str, Any] | None:
@@ -189,7 +201,8 @@ def verify(settings: Settings, out_dir: Path) -> int:
         f"verify {s.impl} against torch.nn: seed {s.seed}, {s.epochs} epochs, lr {s.lr:g}, "
         f"{s.dtype}, {s.device}"
     )
-    traj, crash = train_side_by_side(impl, s.seed, s.epochs, s.lr, np.dtype(s.dtype), s.device)
+    traj = train_side_by_side(impl, s.seed, s.epochs, s.lr, np.dtype(s.dtype), s.device)
+    crash = traj.crash
     parting = first_parting(traj, s.dtype)
 
     print(
@@ -247,7 +260,7 @@ def verify(settings: Settings, out_dir: Path) -> int:
         "first_parting": parting,
         "published": published,
         "edges": edges,
-        "trajectory": asdict(traj),
+        "trajectory": traj.report(),
     }
     (out_dir / "report.json").write_text(json.dumps(_strict(report), indent=1) + "\n")
     plot(traj, out_dir / "verify.png", f"{s.impl} vs torch.nn ({s.dtype}, lr {s.lr:g})")

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
+from xml.etree import ElementTree
 
 import numpy as np
 import pytest
@@ -45,11 +49,12 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    """Load every ``--impl`` before any test runs: a broken contract is a usage error."""
+    """Load every ``--impl`` before any test runs: a broken contract ends the run at once,
+    as a failure (exit 1) that names what is missing, not as hundreds of errors."""
     try:
         session.config.stash[IMPLS] = {s: load_impl(s) for s in impl_specs(session.config)}
     except ContractError as exc:
-        raise pytest.UsageError(str(exc)) from exc
+        pytest.exit(str(exc), returncode=pytest.ExitCode.TESTS_FAILED)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -75,3 +80,32 @@ def _seeded() -> None:
     """Every test starts from the same global RNG state, whatever ran before it."""
     np.random.seed(0)
     torch.manual_seed(0)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+SuiteRun = Callable[..., list[tuple[str, str]]]
+
+
+@pytest.fixture(scope="session")
+def run_suite(tmp_path_factory: pytest.TempPathFactory) -> SuiteRun:
+    """Run the parity suite in a fresh process against implementations; return each failing
+    test's name and first message, in the order the tests ran (from pytest's JUnit report)."""
+
+    def run(specs: list[str], files: list[str], select: str) -> list[tuple[str, str]]:
+        report = tmp_path_factory.mktemp("suite") / "junit.xml"
+        command = [sys.executable, "-m", "pytest", *[f"--impl={s}" for s in specs], "-q"]
+        command += ["-p", "no:cacheprovider", "-p", "no:randomly", f"--junitxml={report}"]
+        out = subprocess.run(
+            [*command, "-k", select, *files], capture_output=True, text=True, cwd=ROOT, check=False
+        )
+        if out.returncode not in (0, 1):
+            raise RuntimeError(
+                f"the suite did not run (exit {out.returncode}):\n{out.stdout[-3000:]}"
+            )
+        return [
+            (case.get("name", ""), failure.get("message", ""))
+            for case in ElementTree.parse(report).iter("testcase")
+            for failure in case.iter("failure")
+        ]
+
+    return run

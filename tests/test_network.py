@@ -11,7 +11,7 @@ from reference import impl as impl_side
 from reference.cases import DTYPES, LEARNING_RATES, SEEDS, SHAPES, network_inputs
 from reference.compare import assert_match
 from reference.twin import TorchTwin
-from scratch.data import IN_FEATURES, OUT_FEATURES, samples
+from reference.verify import train_side_by_side
 
 
 @pytest.mark.parametrize("lr", LEARNING_RATES, ids=lambda lr: f"lr{lr:g}")
@@ -44,18 +44,28 @@ TRAINING_EPOCHS = 200
 def test_training_run_matches_torch(
     impl: ModuleType, dtype: np.dtype, seed: int, lr: float, device: str
 ) -> None:
-    """The tutorial's loop on its five samples, epoch by epoch, against the torch twin."""
-    np.random.seed(seed)
-    net = impl.MyNetwork(IN_FEATURES, OUT_FEATURES)
-    net.linear1.weight = net.linear1.weight.astype(dtype)
-    net.linear1.bias = net.linear1.bias.astype(dtype)
-    twin = TorchTwin.from_network(net, lr, device, dtype)
-    data = samples(dtype)
-    got, expected = [], []
-    for _ in range(TRAINING_EPOCHS):
-        got.append(sum(float(impl_side.step(net, x, y, lr)["loss"]) for x, y in data))
-        expected.append(sum(twin.step(x, y) for x, y in data))
+    """The tutorial's loop on its five samples, epoch by epoch, against the torch twin
+    (trained side by side as the main job trains them)."""
+    run = train_side_by_side(impl, seed, TRAINING_EPOCHS, lr, dtype, device)
+    assert run.crash is None, run.crash
     where = {"layer": "MyNetwork", "inputs": {"seed": seed, "lr": lr}, "dtype": dtype}
-    assert_match(np.array(got), np.array(expected), quantity="trajectory", **where)
-    assert_match(net.linear1.weight, twin.weight, quantity="trained weights", **where)
-    assert_match(net.linear1.bias, twin.bias, quantity="trained weights", **where)
+    assert_match(np.array(run.impl_loss), np.array(run.torch_loss), quantity="trajectory", **where)
+    assert_match(run.impl_weights[0], run.torch_weights[0], quantity="trained weights", **where)
+    assert_match(run.impl_weights[1], run.torch_weights[1], quantity="trained weights", **where)
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda s: f"seed{s}")
+@pytest.mark.parametrize("shape", SHAPES.values(), ids=SHAPES.keys())
+def test_initial_weights_are_the_tutorials(
+    impl: ModuleType, shape: tuple[int, int], seed: int
+) -> None:
+    """MyNetwork draws W then b with np.random.randn under the global seed, in float32."""
+    in_features, out_features = shape
+    np.random.seed(seed)
+    net = impl.MyNetwork(in_features, out_features)
+    np.random.seed(seed)
+    weight = np.random.randn(out_features, in_features).astype(np.float32)
+    bias = np.random.randn(out_features).astype(np.float32)
+    for name, got, expected in (("W", net.linear1.weight, weight), ("b", net.linear1.bias, bias)):
+        assert got.dtype == np.float32, f"initial {name} is {got.dtype}, the tutorial's is float32"
+        np.testing.assert_array_equal(got, expected, err_msg=f"initial {name}")
