@@ -149,10 +149,13 @@ def edge_points() -> list[EdgePoint]:
     return points
 
 
-def edge_values(point: EdgePoint, impl: ModuleType | None, device: str = "cpu") -> Arrays:
+def edge_values(
+    point: EdgePoint, impl: ModuleType | None, device: str = "cpu", path: str = "two-calls"
+) -> Arrays:
     """The quantities at an edge point, from ``impl`` (or from torch where impl is None).
 
-    A network point is the 1x1 network W=[[z]], b=[0] on x=[1]: its logit is z.
+    A network point is the 1x1 network W=[[z]], b=[0] on x=[1]: its logit is z; ``path``
+    says how the implementation takes its step.
     """
     a = point.arrays()
     if point.layer == "BinaryCrossEntropyLoss":
@@ -171,5 +174,5 @@ def edge_values(point: EdgePoint, impl: ModuleType | None, device: str = "cpu") 
         return {"loss": out["loss"], "dL/dW": out["dL/dW"], "W after step": twin.weight}
     net = impl_side.new_network(impl, weight, bias)
     out = impl_side.network_partials(impl, net, x, y)
-    after = impl_side.step(net, x, y, EDGE_NETWORK_LR)
+    after = impl_side.step(net, x, y, EDGE_NETWORK_LR, path)
     return {"loss": out["loss"], "dL/dW": out["dL/dW"], "W after step": after["W"]}

@@ -18,14 +18,16 @@ class EdgeVerdict:
     failures: list[str] = field(default_factory=list)  # compare reports, unexplained
 
 
-def judge_edge(point: EdgePoint, impl: ModuleType, device: str = "cpu") -> EdgeVerdict:
+def judge_edge(
+    point: EdgePoint, impl: ModuleType, device: str = "cpu", path: str = "two-calls"
+) -> EdgeVerdict:
     """Each quantity at ``point``: equal to torch within tolerance; else equal to the register's
     tutorial value (a known divergence); else a failure. An exception is a failure too."""
     verdict = EdgeVerdict()
     # The tutorial's formulas warn (overflow, divide by zero) at these inputs, on purpose.
     with np.errstate(all="ignore"):
         try:
-            got = edge_values(point, impl)
+            got = edge_values(point, impl, path=path)
         except Exception as exc:
             verdict.failures.append(f"{point.id}: the implementation raised {exc!r}")
             return verdict

@@ -166,8 +166,21 @@ def network_partials(impl: ModuleType, net: Any, x: np.ndarray, y: np.ndarray) -
     }
 
 
-def step(net: Any, x: np.ndarray, y: np.ndarray, lr: float) -> Arrays:
-    """One tutorial step (forward_loss then update_weights); the loss and the new weights."""
-    loss = net.forward_loss(x, y)
-    net.update_weights(x, y, lr)
+# How a network takes one step: the tutorial's two calls, or a fused train_step where the
+# implementation has one (scratch.stable does); the suite checks every path an impl offers.
+STEP_PATHS = ("two-calls", "train_step")
+
+
+def step_paths(impl: ModuleType) -> tuple[str, ...]:
+    return tuple(p for p in STEP_PATHS if p == "two-calls" or hasattr(impl.MyNetwork, p))
+
+
+def step(net: Any, x: np.ndarray, y: np.ndarray, lr: float, path: str = "two-calls") -> Arrays:
+    """One step (forward_loss then update_weights, or train_step); the loss before the update
+    and the new weights."""
+    if path == "train_step":
+        loss = net.train_step(x, y, lr)
+    else:
+        loss = net.forward_loss(x, y)
+        net.update_weights(x, y, lr)
     return {"loss": np.asarray(loss), "W": net.linear1.weight, "b": net.linear1.bias}

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import torch
 
-from reference.impl import DEFAULT_IMPL, ContractError, load_impl
+from reference.impl import DEFAULT_IMPL, ContractError, load_impl, step_paths
 
 DEVICES = [
     pytest.param("cpu", id="cpu"),
@@ -58,10 +58,24 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "impl" in metafunc.fixturenames:
-        specs = impl_specs(metafunc.config)
+    """Every test that takes ``impl`` runs for each ``--impl``; one that also takes
+    ``step_path`` runs for each way that implementation has of taking a step."""
+    if "impl" not in metafunc.fixturenames:
+        return
+    specs = impl_specs(metafunc.config)
+    if "step_path" not in metafunc.fixturenames:
         ids = [impl_id(s) for s in specs]
         metafunc.parametrize("impl", specs, ids=ids, indirect=True, scope="session")
+        return
+    modules = metafunc.config.stash[IMPLS]
+    pairs = [(s, path) for s in specs for path in step_paths(modules[s])]
+    metafunc.parametrize(
+        ("impl", "step_path"),
+        pairs,
+        ids=[f"{impl_id(s)}-{path}" for s, path in pairs],
+        indirect=["impl"],
+        scope="session",
+    )
 
 
 @pytest.fixture(scope="session")

@@ -67,12 +67,12 @@ def test_loss_rejects(
 
 
 BAD_X = [
-    pytest.param(np.ones(2, F32), ValueError, r"shape \(2,\), expected \(3,\)", id="length"),
-    pytest.param(np.ones((1, 3), F32), ValueError, "1 dimension", id="ndim"),
-    pytest.param(np.array([1.0, np.nan, 0.0], F32), ValueError, "NaN", id="nan"),
-    pytest.param(np.array([1.0, -np.inf, 0.0], F32), ValueError, "inf", id="inf"),
-    pytest.param(np.array([1, 2, 3]), TypeError, "floating-point dtype", id="int-dtype"),
-    pytest.param(np.array(["a", "b", "c"]), TypeError, "floating-point dtype", id="str-dtype"),
+    pytest.param(np.ones(2, F32), ValueError, r"x has shape \(2,\), expected \(3,\)", id="length"),
+    pytest.param(np.ones((1, 3), F32), ValueError, "x must have 1 dimension", id="ndim"),
+    pytest.param(np.array([1.0, np.nan, 0.0], F32), ValueError, "x contains NaN", id="nan"),
+    pytest.param(np.array([1.0, -np.inf, 0.0], F32), ValueError, "x contains inf", id="inf"),
+    pytest.param(np.array([1, 2, 3]), TypeError, "x must have a floating-point dtype", id="int"),
+    pytest.param(np.array(["a", "b", "c"]), TypeError, "x must have a floating-point", id="str"),
 ]
 
 
@@ -182,3 +182,10 @@ def test_stable_is_silent_at_the_edges() -> None:
         scratch.stable.BinaryCrossEntropyLoss().backward(yhat, y)
     with pytest.warns(RuntimeWarning):
         scratch.Sigmoid().backward(z)
+
+
+def test_layers_record_their_shape(own: ModuleType) -> None:
+    """The tutorial's attributes: in_features and out_features, on the layer and the network."""
+    net = own.MyNetwork(3, 4)
+    for holder in (net, net.linear1):
+        assert (holder.in_features, holder.out_features) == (3, 4)

@@ -19,14 +19,21 @@ from reference.verify import train_side_by_side
 @pytest.mark.parametrize("dtype", DTYPES.values(), ids=DTYPES.keys())
 @pytest.mark.parametrize("shape", SHAPES.values(), ids=SHAPES.keys())
 def test_step_matches_sgd(
-    impl: ModuleType, shape: tuple[int, int], dtype: np.dtype, seed: int, lr: float, device: str
+    impl: ModuleType,
+    step_path: str,
+    shape: tuple[int, int],
+    dtype: np.dtype,
+    seed: int,
+    lr: float,
+    device: str,
 ) -> None:
-    """forward_loss then update_weights == BCELoss(sum), backward, SGD.step: loss, W, b."""
+    """forward_loss then update_weights (or train_step) == BCELoss(sum), backward, SGD.step:
+    the loss, W and b."""
     a = network_inputs(seed, shape, dtype)
     net = impl_side.new_network(impl, a["W"], a["b"])
     twin = TorchTwin(a["W"], a["b"], lr, device, dtype)
     expected_loss = twin.step(a["x"], a["y"])
-    got = impl_side.step(net, a["x"], a["y"], lr)
+    got = impl_side.step(net, a["x"], a["y"], lr, step_path)
     where = {"layer": "MyNetwork", "inputs": {**a, "lr": lr}, "dtype": dtype}
     # The loss is a scalar: compare its value, then check the scratch side kept the dtype.
     assert_match(float(got["loss"]), expected_loss, quantity="loss", **where)

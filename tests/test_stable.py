@@ -11,15 +11,20 @@ from reference.cases import DTYPES, LEARNING_RATES, SEEDS, SHAPES, network_input
 from reference.compare import assert_match
 
 
+@pytest.mark.parametrize("layout", ["C", "Fortran"])
 @pytest.mark.parametrize("lr", LEARNING_RATES, ids=lambda lr: f"lr{lr:g}")
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda s: f"seed{s}")
 @pytest.mark.parametrize("dtype", DTYPES.values(), ids=DTYPES.keys())
 @pytest.mark.parametrize("shape", SHAPES.values(), ids=SHAPES.keys())
 def test_train_step_equals_forward_loss_then_update(
-    shape: tuple[int, int], dtype: np.dtype, seed: int, lr: float
+    shape: tuple[int, int], dtype: np.dtype, seed: int, lr: float, layout: str
 ) -> None:
+    """The fused step against the two calls; a Fortran-ordered W takes train_step's NumPy
+    path instead of its BLAS one."""
     a = network_inputs(seed, shape, dtype)
     fused = impl_side.new_network(scratch.stable, a["W"], a["b"])
+    if layout == "Fortran":
+        fused.linear1.weight = np.asfortranarray(fused.linear1.weight)
     two_calls = impl_side.new_network(scratch.stable, a["W"], a["b"])
     loss = fused.train_step(a["x"], a["y"], lr)
     expected_loss = two_calls.forward_loss(a["x"], a["y"])
