@@ -125,7 +125,7 @@ class EdgePoint:
 
     @property
     def id(self) -> str:
-        args = ",".join(f"{k}={v:g}" for k, v in self.inputs)
+        args = ",".join(f"{k}={v:.8g}" for k, v in self.inputs)
         return f"{self.layer}-{self.dtype}-{args}"
 
     def arrays(self) -> Arrays:

@@ -75,7 +75,7 @@ class Divergence:
 
     @property
     def id(self) -> str:
-        args = ",".join(f"{k}={v:g}" for k, v in self.inputs.items())
+        args = ",".join(f"{k}={v:.8g}" for k, v in self.inputs.items())
         return f"{self.cause}:{self.layer}-{self.dtype}-{args}-{self.quantity}"
 
     def key(self) -> tuple[str, str, tuple[tuple[str, float], ...], str]:

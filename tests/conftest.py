@@ -65,7 +65,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     specs = impl_specs(metafunc.config)
     if "step_path" not in metafunc.fixturenames:
         ids = [impl_id(s) for s in specs]
-        metafunc.parametrize("impl", specs, ids=ids, indirect=True, scope="session")
+        metafunc.parametrize("impl", specs, ids=ids, indirect=True)
         return
     modules = metafunc.config.stash[IMPLS]
     pairs = [(s, path) for s in specs for path in step_paths(modules[s])]
@@ -74,11 +74,10 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         pairs,
         ids=[f"{impl_id(s)}-{path}" for s, path in pairs],
         indirect=["impl"],
-        scope="session",
     )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def impl(request: pytest.FixtureRequest) -> ModuleType:
     """An implementation under test, checked against the tutorial's API at session start."""
     return request.config.stash[IMPLS][request.param]
@@ -97,15 +96,16 @@ def _seeded() -> None:
 
 
 ROOT = Path(__file__).resolve().parent.parent
-SuiteRun = Callable[..., list[tuple[str, str]]]
+SuiteRun = Callable[..., dict[str, list[str]]]
 
 
 @pytest.fixture(scope="session")
 def run_suite(tmp_path_factory: pytest.TempPathFactory) -> SuiteRun:
-    """Run the parity suite in a fresh process against implementations; return each failing
-    test's name and first message, in the order the tests ran (from pytest's JUnit report)."""
+    """Run the parity suite in a fresh process against implementations; return, for each
+    implementation, the messages of its failing tests in the order the tests ran (read from
+    pytest's JUnit report)."""
 
-    def run(specs: list[str], files: list[str], select: str) -> list[tuple[str, str]]:
+    def run(specs: list[str], files: list[str], select: str) -> dict[str, list[str]]:
         report = tmp_path_factory.mktemp("suite") / "junit.xml"
         command = [sys.executable, "-m", "pytest", *[f"--impl={s}" for s in specs], "-q"]
         command += ["-p", "no:cacheprovider", "-p", "no:randomly", f"--junitxml={report}"]
@@ -116,10 +116,13 @@ def run_suite(tmp_path_factory: pytest.TempPathFactory) -> SuiteRun:
             raise RuntimeError(
                 f"the suite did not run (exit {out.returncode}):\n{out.stdout[-3000:]}"
             )
-        return [
-            (case.get("name", ""), failure.get("message", ""))
-            for case in ElementTree.parse(report).iter("testcase")
-            for failure in case.iter("failure")
-        ]
+        failures: dict[str, list[str]] = {spec: [] for spec in specs}
+        for case in ElementTree.parse(report).iter("testcase"):
+            params = case.get("name", "").partition("[")[2].rstrip("]").split("-")
+            for failure in case.iter("failure"):
+                for spec in specs:
+                    if impl_id(spec) in params:
+                        failures[spec].append(failure.get("message", ""))
+        return failures
 
     return run
