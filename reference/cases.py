@@ -174,5 +174,5 @@ def edge_values(
         return {"loss": out["loss"], "dL/dW": out["dL/dW"], "W after step": twin.weight}
     net = impl_side.new_network(impl, weight, bias)
     out = impl_side.network_partials(impl, net, x, y)
-    after = impl_side.step(net, x, y, EDGE_NETWORK_LR, path)
-    return {"loss": out["loss"], "dL/dW": out["dL/dW"], "W after step": after["W"]}
+    after = impl_side.step(net, x, y, EDGE_NETWORK_LR, path)  # its loss: the step's own
+    return {"loss": after["loss"], "dL/dW": out["dL/dW"], "W after step": after["W"]}

@@ -22,7 +22,8 @@ def judge_edge(
     point: EdgePoint, impl: ModuleType, device: str = "cpu", path: str = "two-calls"
 ) -> EdgeVerdict:
     """Each quantity at ``point``: equal to torch within tolerance; else equal to the register's
-    tutorial value (a known divergence); else a failure. An exception is a failure too."""
+    tutorial value (a known divergence, unless the implementation sets ``MATCHES_TORCH``);
+    else a failure. An exception is a failure too."""
     verdict = EdgeVerdict()
     # The tutorial's formulas warn (overflow, divide by zero) at these inputs, on purpose.
     with np.errstate(all="ignore"):
@@ -43,8 +44,14 @@ def judge_edge(
         if report is None:
             continue
         row = lookup(point.layer, point.dtype, point.inputs, quantity)
-        if row is not None and same_value(got[quantity], row.tutorial):
-            verdict.known.append(f"{quantity}: {row.cause}")
-        else:
+        if row is None or not same_value(got[quantity], row.tutorial):
             verdict.failures.append(report)
+        elif getattr(impl, "MATCHES_TORCH", False):
+            # The implementation promises torch's values at every edge: no divergence is known.
+            verdict.failures.append(
+                f"{report}\n  (the tutorial's divergence {row.cause!r}, "
+                f"which {impl.__name__}.MATCHES_TORCH rules out)"
+            )
+        else:
+            verdict.known.append(f"{quantity}: {row.cause}")
     return verdict

@@ -82,14 +82,32 @@ def test_published_losses_reproduced(tutorial_run) -> None:
         )
 
 
-def test_cli_prints_the_tutorial_run(tutorial_run) -> None:
-    out = subprocess.run(
-        [sys.executable, "-m", "scratch"], capture_output=True, text=True, check=True
-    ).stdout.splitlines()
-    assert len(out) == EPOCHS
-    assert out[0].startswith("Epoch: 0 Loss: ")
+def test_cli_prints_the_tutorial_run(tutorial_run, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 0
+    out = capsys.readouterr().out.splitlines()
     losses, _ = tutorial_run
-    assert out[-1] == f"Epoch: {EPOCHS - 1} Loss: {losses[-1]}"
+    assert out == [f"Epoch: {i} Loss: {loss}" for i, loss in enumerate(losses)]
+    assert len(out) == EPOCHS
+
+
+def test_python_m_scratch_runs() -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "scratch", "--epochs", "2"], capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("Epoch: 0 Loss: ")
+
+
+def test_cli_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert text.startswith("usage: python -m scratch ")
+    assert "the tutorial's training run, printing each epoch's loss" in text
+    assert "np.random.seed (default 42)" in text
+    assert "--epochs EPOCHS default 2000" in text
+    assert "--lr LR default 0.01" in text
 
 
 def test_cli_one_epoch(capsys: pytest.CaptureFixture[str]) -> None:
@@ -112,6 +130,7 @@ def test_cli_options(capsys: pytest.CaptureFixture[str]) -> None:
         (["--epochs", "0"], "must be a positive integer, got 0"),
         (["--epochs", "-3"], "must be a positive integer, got -3"),
         (["--lr", "-1"], "must be a finite positive number, got -1"),
+        (["--lr", "0"], "must be a finite positive number, got 0"),
         (["--lr", "nan"], "must be a finite positive number, got nan"),
         (["--lr", "inf"], "must be a finite positive number, got inf"),
     ],
