@@ -56,7 +56,7 @@ def mutants(session: nox.Session) -> None:
     score. Survivors that cannot change any result are explained in tests/equivalent_mutants.md."""
     install(session, "test,mutants")
     session.run("mutmut", "run", "--max-children", "2", success_codes=[0, 1])
-    session.run("python", "-m", "reference.mutation_score")
+    session.run("python", "-m", "reference.mutation")
 
 
 @nox.session

@@ -23,10 +23,15 @@ def equivalent_mutants(path: Path = EQUIVALENTS) -> set[str]:
 
 
 def main() -> int:
-    subprocess.run(["mutmut", "export-cicd-stats"], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "mutmut", "export-cicd-stats"], check=True, capture_output=True
+    )
     stats = json.loads((ROOT / "mutants" / "mutmut-cicd-stats.json").read_text())
     results = subprocess.run(
-        ["mutmut", "results", "--all", "true"], check=True, capture_output=True, text=True
+        [sys.executable, "-m", "mutmut", "results", "--all", "true"],
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     status = dict(
         line.strip().rsplit(": ", 1) for line in results.splitlines() if ": " in line.strip()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from types import ModuleType
@@ -55,7 +56,9 @@ def own(request: pytest.FixtureRequest) -> ModuleType:
         pytest.param(
             GOOD_YHAT, np.array([True, False]), TypeError, "floating-point dtype", id="bool-dtype"
         ),
-        pytest.param([0.2, 0.7], GOOD_LABELS, TypeError, "numpy.ndarray", id="list"),
+        pytest.param(
+            [0.2, 0.7], GOOD_LABELS, TypeError, "yhat must be a numpy.ndarray, got list", id="list"
+        ),
     ],
 )
 @pytest.mark.parametrize("method", ["forward", "backwards", "backward"])
@@ -132,21 +135,23 @@ def test_sigmoid_rejects_nan(own: ModuleType, method: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("lr", "error"),
+    ("lr", "error", "message"),
     [
-        (0.0, ValueError),
-        (-0.1, ValueError),
-        (float("nan"), ValueError),
-        (float("inf"), ValueError),
-        ("0.1", TypeError),
-        (True, TypeError),
+        (0.0, ValueError, "lr must be a finite positive number, got 0.0"),
+        (-0.1, ValueError, "lr must be a finite positive number, got -0.1"),
+        (float("nan"), ValueError, "lr must be a finite positive number, got nan"),
+        (float("inf"), ValueError, "lr must be a finite positive number, got inf"),
+        ("0.1", TypeError, "lr must be a real number, got str"),
+        (True, TypeError, "lr must be a real number, got bool"),
     ],
     ids=["zero", "negative", "nan", "inf", "str", "bool"],
 )
 @pytest.mark.parametrize(("own", "method"), UPDATES)
-def test_update_rejects_bad_lr(own: ModuleType, method: str, lr: object, error: type) -> None:
+def test_update_rejects_bad_lr(
+    own: ModuleType, method: str, lr: object, error: type, message: str
+) -> None:
     net = own.MyNetwork(3, 4)
-    with pytest.raises(error, match="lr must be"):
+    with pytest.raises(error, match=re.escape(message)):
         getattr(net, method)(GOOD_X, GOOD_Y, lr)
 
 

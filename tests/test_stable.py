@@ -68,3 +68,16 @@ def test_train_step_allocates_nothing_the_size_of_w() -> None:
     finally:
         tracemalloc.stop()
     assert peak < net.linear1.weight.nbytes / 10, f"peak {peak} bytes, W is {a['W'].nbytes}"
+
+
+def test_train_step_with_float64_x_on_float32_w_promotes_as_numpy_does() -> None:
+    """x of another dtype than W takes NumPy's path: the loss is float64, like forward_loss's
+    (W @ x promotes), and the weights keep their dtype."""
+    a = network_inputs(0, (3, 4), np.float32)
+    x, y = a["x"].astype(np.float64), a["y"].astype(np.float64)
+    fused = impl_side.new_network(scratch.stable, a["W"], a["b"])
+    expected = impl_side.new_network(scratch.stable, a["W"], a["b"]).forward_loss(x, y)
+    loss = fused.train_step(x, y, 0.1)
+    assert loss.dtype == expected.dtype == np.float64
+    np.testing.assert_allclose(loss, expected, rtol=1e-12)
+    assert fused.linear1.weight.dtype == np.float32
