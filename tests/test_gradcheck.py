@@ -12,14 +12,17 @@ import pytest
 
 import scratch
 from reference.cases import SHAPES
-from reference.gradcheck import FD_ATOL, FD_CHECKS, FD_RTOL, FDCheck
+from reference.gradcheck import FD_CHECKS, FDCheck
+from reference.tolerances import tolerance
+
+FD_TOL = tolerance(np.float64, "finite differences")
 
 FD_SEEDS = range(8)
 
 
 def fd_error(check: FDCheck, impl: ModuleType, seed: int, shape: tuple[int, int]) -> str | None:
     analytic, numeric = check.directional(impl, np.random.default_rng(seed), shape)
-    if abs(analytic - numeric) <= FD_ATOL + FD_RTOL * abs(numeric):
+    if abs(analytic - numeric) <= FD_TOL.atol + FD_TOL.rtol * abs(numeric):
         return None
     return (
         f"{check.layer} {check.quantity} disagrees with finite differences (seed {seed}, "

@@ -57,6 +57,7 @@ def test_summed_loss_is_the_sum_of_elements(impl: ModuleType, a: dict[str, np.nd
     net = impl_side.new_network(impl, a["W"], a["b"])
     yhat = impl.Sigmoid().forward(net.linear1.forward(a["x"]))
     per_element = impl_side.bce_partials(impl, yhat, a["y"])["loss"]
+    # The same sum of the same float64 terms, up to summation order.
     np.testing.assert_allclose(net.forward_loss(a["x"], a["y"]), per_element.sum(), rtol=1e-12)
 
 
