@@ -15,8 +15,8 @@ from pathlib import Path
 
 from reference.divergences import register_markdown
 from reference.impl import DEFAULT_IMPL
-from reference.verify import Settings, verify
 from scratch.__main__ import positive_float, positive_int
+from scratch.data import EPOCHS, LR, SEED
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -24,11 +24,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     v = commands.add_parser("verify", help="train an implementation and torch side by side")
     v.add_argument("--impl", default=DEFAULT_IMPL, help="module or .py file (%(default)s)")
-    v.add_argument("--seed", type=int, default=Settings.seed, help="%(default)s")
-    v.add_argument("--epochs", type=positive_int, default=Settings.epochs, help="%(default)s")
-    v.add_argument("--lr", type=positive_float, default=Settings.lr, help="%(default)s")
-    v.add_argument("--dtype", choices=["float32", "float64"], default=Settings.dtype)
-    v.add_argument("--device", default=Settings.device, help="torch device (%(default)s)")
+    v.add_argument("--seed", type=int, default=SEED, help="%(default)s")
+    v.add_argument("--epochs", type=positive_int, default=EPOCHS, help="%(default)s")
+    v.add_argument("--lr", type=positive_float, default=LR, help="%(default)s")
+    v.add_argument("--dtype", choices=["float32", "float64"], default="float32")
+    v.add_argument("--device", default="cpu", help="torch device (%(default)s)")
     v.add_argument("--out", type=Path, default=Path("out/verify"), help="%(default)s")
     commands.add_parser("register", help="print the divergence register (Markdown)")
     commands.add_parser("claims", help="print the claims table (Markdown)")
@@ -53,6 +53,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         regenerate()
         return 0
+    from reference.verify import Settings, verify  # torch and matplotlib: only for verify
+
     settings = Settings(args.impl, args.seed, args.epochs, args.lr, args.dtype, args.device)
     return verify(settings, args.out)
 

@@ -99,7 +99,7 @@ CLAIMS: tuple[Claim, ...] = (
         "holds",
         "The run's loss falls from 12.9 to 0.214 and every prediction lands on the right "
         "side of 0.5.",
-        ("tests/test_claims.py::test_the_tutorial_run_fits_its_data",),
+        ("tests/test_tutorial.py::test_the_tutorial_run_fits_its_data",),
     ),
     Claim(
         "Epoch: 1997 Loss: 0.2139563336968422 / Epoch: 1998 Loss: 0.21384888887405396 / "

@@ -37,6 +37,9 @@ class Trajectory:
     torch_loss: list[float] = field(default_factory=list)
     max_dw: list[float] = field(default_factory=list)
     max_db: list[float] = field(default_factory=list)
+    # The largest |W| and |b| of torch's weights after each epoch: the scale of the bound.
+    w_scale: list[float] = field(default_factory=list)
+    b_scale: list[float] = field(default_factory=list)
     impl_weights: tuple[np.ndarray, ...] = ()
     torch_weights: tuple[np.ndarray, ...] = ()
     crash: str | None = None
@@ -79,6 +82,8 @@ def train_side_by_side(
         t.torch_loss.append(sum(twin.step(x, y) for x, y in data))
         t.max_dw.append(_max_abs(net.linear1.weight, twin.weight))
         t.max_db.append(_max_abs(net.linear1.bias, twin.bias))
+        t.w_scale.append(float(np.abs(twin.weight).max()))
+        t.b_scale.append(float(np.abs(twin.bias).max()))
     t.impl_weights = (net.linear1.weight, net.linear1.bias)
     t.torch_weights = (twin.weight, twin.bias)
     return t
@@ -87,14 +92,13 @@ def train_side_by_side(
 def first_parting(t: Trajectory, dtype: Any) -> dict[str, Any] | None:
     """The first epoch where the loss or the weights part beyond the tolerance table."""
     loss_tol, w_tol = tolerance(dtype, "trajectory"), tolerance(dtype, "trained weights")
-    for epoch, (a, b, dw, db) in enumerate(
-        zip(t.impl_loss, t.torch_loss, t.max_dw, t.max_db, strict=True)
-    ):
+    rows = zip(t.impl_loss, t.torch_loss, t.max_dw, t.max_db, t.w_scale, t.b_scale, strict=True)
+    for epoch, (a, b, dw, db, w_scale, b_scale) in enumerate(rows):
+        # Norm-wise: the largest difference against atol + rtol * the largest torch value.
         checks = {
             "loss": (abs(a - b), loss_tol.atol + loss_tol.rtol * abs(b)),
-            # The weights' bound uses the largest torch weight, a norm-wise tolerance.
-            "W": (dw, w_tol.atol + w_tol.rtol * 10.0),
-            "b": (db, w_tol.atol + w_tol.rtol * 10.0),
+            "W": (dw, w_tol.atol + w_tol.rtol * w_scale),
+            "b": (db, w_tol.atol + w_tol.rtol * b_scale),
         }
         for quantity, (err, bound) in checks.items():
             if not err <= bound:  # NaN parts too

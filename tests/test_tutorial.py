@@ -14,7 +14,16 @@ import scratch
 from reference import impl as impl_side
 from reference.cases import LAYER_CASES, SEEDS, SHAPES
 from scratch.__main__ import main
-from scratch.data import EPOCHS, IN_FEATURES, LR, OUT_FEATURES, PUBLISHED_LOSSES, SEED, train
+from scratch.data import (
+    EPOCHS,
+    IN_FEATURES,
+    LR,
+    OUT_FEATURES,
+    PUBLISHED_LOSSES,
+    SEED,
+    samples,
+    train,
+)
 
 VERBATIM = Path(__file__).resolve().parent / "impls" / "tutorial_verbatim.py"
 
@@ -56,6 +65,16 @@ def test_training_run_bitwise_equal_to_the_tutorial(verbatim, tutorial_run) -> N
     np.testing.assert_array_equal(ours, theirs)
     np.testing.assert_array_equal(our_net.linear1.weight, their_net.linear1.weight)
     np.testing.assert_array_equal(our_net.linear1.bias, their_net.linear1.bias)
+
+
+def test_the_tutorial_run_fits_its_data(tutorial_run) -> None:
+    """The tutorial's "easy data to fit": the loss falls from 12.9 to 0.214, and every
+    prediction lands on the right side of 0.5."""
+    losses, net = tutorial_run
+    assert losses[0] > 12
+    assert losses[-1] < 0.22
+    for x, y in samples():
+        np.testing.assert_array_equal(net.forward(x) > 0.5, y == 1)
 
 
 def _openblas_cores() -> set[str]:
