@@ -1,4 +1,5 @@
-"""Sessions: ``nox -s tests`` (default), ``verify`` (the main job), ``lint``, ``typecheck``.
+"""Sessions: ``nox -s tests`` (default), ``verify`` (the main job), ``check``, ``lint``,
+``typecheck``, ``bench``, ``golden``, ``register``, ``mutants``.
 
 Every session installs the reference stack from ``constraints.txt``, so that the golden
 figures and the tests see the versions recorded next to them.
@@ -23,9 +24,9 @@ def install(session: nox.Session, extra: str) -> None:
 def tests(session: nox.Session) -> None:
     """The whole suite, slow tests included, in random order (pytest-randomly prints its
     seed; `-- --randomly-seed=N` repeats an order) on 2 xdist workers. Pass pytest
-    options after --, e.g. `-- --impl=my_net.py`."""
+    options after --, e.g. `-- --impl my_net.py`."""
     install(session, "test")
-    session.run("pytest", "-m", "", "-n", "2", *session.posargs)
+    session.run("pytest", "-m", "", *session.posargs)
 
 
 @nox.session
@@ -51,20 +52,35 @@ def verify(session: nox.Session) -> None:
 
 
 @nox.session
+def check(session: nox.Session) -> None:
+    """Every check against implementations: python -m reference check (arguments after --)."""
+    install(session, "test")
+    session.run("python", "-m", "reference", "check", *(session.posargs or ["scratch"]))
+
+
+@nox.session
 def mutants(session: nox.Session) -> None:
     """Mutation testing of scratch/ with mutmut, the parity suite as the killer; prints the
     score. Survivors that cannot change any result are explained in tests/equivalent_mutants.md."""
     install(session, "test,mutants")
     session.run("mutmut", "run", "--max-children", "2", success_codes=[0, 1])
-    session.run("python", "-m", "reference.mutation")
+    session.run("python", "-m", "tools", "mutation")
 
 
 @nox.session
 def golden(session: nox.Session) -> None:
-    """Regenerate tests/golden/*.json with the pinned stack and print what changed."""
+    """Regenerate reference/data/golden/*.json with the pinned stack; print what changed."""
     install(session, "test")
-    session.run("python", "-m", "reference", "golden")
-    session.run("git", "diff", "--stat", "--", "tests/golden", external=True)
+    session.run("python", "-m", "tools", "golden")
+
+
+@nox.session
+def register(session: nox.Session) -> None:
+    """Recompute the divergence register (reference/data/register.json) and the README's
+    generated sections; fails on a new differing point that has no cause."""
+    install(session, "test")
+    session.run("python", "-m", "tools", "register")
+    session.run("python", "-m", "tools", "readme")
 
 
 @nox.session

@@ -1,8 +1,8 @@
 """Benchmarks run for real only when asked (``pytest --benchmark-only`` or ``nox -s bench``).
 
-A plain ``pytest`` runs each benchmark body once, as a correctness check: the same switch as
-``--benchmark-disable``, set here rather than in ``addopts`` because ``--benchmark-disable``
-there would make ``--benchmark-only`` an error.
+A plain ``pytest`` runs each benchmark body once, at its smaller sizes, as a correctness
+check: the same switch as ``--benchmark-disable``, set here rather than in ``addopts`` because
+``--benchmark-disable`` there would make ``--benchmark-only`` an error.
 """
 
 from __future__ import annotations
@@ -24,4 +24,21 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     if not asked:
         config.option.benchmark_disable = True
+    else:  # pytest-benchmark times nothing under xdist: benchmarks run in one process
+        config.option.numprocesses = 0
+        config.option.dist = "no"
     torch.set_num_threads(TORCH_THREADS)
+
+
+# The sizes a plain `pytest` leaves out: the same bodies run at the smaller sizes, and the
+# large ones cost seconds each without checking anything more.
+LARGE = ("256x256", "1024x1024", "1000samples", "10000samples")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.option.benchmark_disable:
+        return
+    large = [item for item in items if any(size in item.name for size in LARGE)]
+    if large:
+        config.hook.pytest_deselected(items=large)
+        items[:] = [item for item in items if item not in large]

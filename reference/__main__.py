@@ -1,41 +1,68 @@
 """``python -m reference``: the harness's commands.
 
-- ``verify``: the main job (see :mod:`reference.verify`);
-- ``golden``: regenerate the golden trajectories under tests/golden and say what changed;
+- ``check``: every check against one or more implementations (see :mod:`reference.runner`);
+- ``verify``: the main job, training side by side (see :mod:`reference.verify`);
 - ``register``: print the divergence register as the README shows it;
-- ``claims``: print the tutorial's claims with their verdicts, as the README shows them;
-- ``readme``: rewrite the README's generated sections (claims, register) from the tables.
+- ``claims``: print the tutorial's claims with their verdicts, as the README shows them.
+
+Exit codes mean one thing each: 0 nothing failed, 1 the implementation failed a check or
+diverged, 2 the checks could not run (bad arguments, no such device, an output folder that
+cannot be written, an import error, a contract breach), always with a one-line message.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from reference.divergences import register_markdown
+from reference.edges import EXPECTATIONS
 from reference.impl import DEFAULT_IMPL
 from scratch.__main__ import positive_float, positive_int
 from scratch.data import EPOCHS, LR, SEED
 
+CANNOT_RUN = 2
 
-def main(argv: Sequence[str] | None = None) -> int:
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m reference", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
+    c = commands.add_parser("check", help="run every check against implementations")
+    c.add_argument("impls", nargs="+", metavar="PATH_OR_MODULE", help="implementations to check")
+    c.add_argument("--expect", choices=EXPECTATIONS, default="tutorial", help="%(default)s")
+    c.add_argument("--xfails-file", type=Path, help="expected failures: check id, '#', reason")
+    c.add_argument("--jobs", type=positive_int, help="processes (default: one per core)")
+    c.add_argument(
+        "--only",
+        action="append",
+        metavar="PREFIX",
+        help="run only the checks whose id starts with PREFIX (repeatable), e.g. edge- or fd-",
+    )
     v = commands.add_parser("verify", help="train an implementation and torch side by side")
     v.add_argument("--impl", default=DEFAULT_IMPL, help="module or .py file (%(default)s)")
     v.add_argument("--seed", type=int, default=SEED, help="%(default)s")
     v.add_argument("--epochs", type=positive_int, default=EPOCHS, help="%(default)s")
     v.add_argument("--lr", type=positive_float, default=LR, help="%(default)s")
     v.add_argument("--dtype", choices=["float32", "float64"], default="float32")
-    v.add_argument("--device", default="cpu", help="torch device (%(default)s)")
+    v.add_argument("--device", choices=["cpu", "cuda"], default="cpu", help="%(default)s")
+    v.add_argument("--expect", choices=EXPECTATIONS, default="tutorial", help="%(default)s")
     v.add_argument("--out", type=Path, default=Path("out/verify"), help="%(default)s")
     commands.add_parser("register", help="print the divergence register (Markdown)")
     commands.add_parser("claims", help="print the claims table (Markdown)")
-    commands.add_parser("readme", help="rewrite README.md's generated sections")
-    commands.add_parser("golden", help="regenerate tests/golden/*.json, print what changed")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def _error(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return CANNOT_RUN
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
     if args.command == "register":
+        from reference.divergences import register_markdown
+
         print(register_markdown(), end="")
         return 0
     if args.command == "claims":
@@ -43,19 +70,37 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         print(claims_markdown(), end="")
         return 0
-    if args.command == "readme":
-        from reference.readme import update_readme
+    if args.command == "check":
+        from reference.checks import read_xfails
+        from reference.runner import check_command
 
-        update_readme()
-        return 0
-    if args.command == "golden":
-        from reference.golden import regenerate
+        try:
+            xfails = read_xfails(args.xfails_file) if args.xfails_file else {}
+        except OSError as exc:
+            return _error(f"cannot read the expected-failures file: {exc}")
+        if args.only:
+            from reference.checks import all_checks
 
-        regenerate()
-        return 0
+            unknown = [p for p in args.only if not any(c.id.startswith(p) for c in all_checks())]
+            if unknown:
+                return _error(f"--only {unknown[0]}: no check id starts with it")
+        return check_command(args.impls, args.expect, xfails, args.jobs, args.only)
+    import torch
+
     from reference.verify import Settings, verify  # torch and matplotlib: only for verify
 
-    settings = Settings(args.impl, args.seed, args.epochs, args.lr, args.dtype, args.device)
+    if args.device == "cuda" and not torch.cuda.is_available():
+        return _error("--device cuda: torch sees no CUDA device on this machine")
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+        probe = args.out / ".write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        return _error(f"cannot write the output folder {args.out}: {exc.strerror or exc}")
+    settings = Settings(
+        args.impl, args.seed, args.epochs, args.lr, args.dtype, args.device, args.expect
+    )
     return verify(settings, args.out)
 
 

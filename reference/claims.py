@@ -14,7 +14,7 @@ class Claim:
     quote: str  # the tutorial's words
     verdict: str  # "holds", "holds with a condition", "does not hold"
     finding: str
-    tests: tuple[str, ...]  # pytest node ids (file::function)
+    tests: tuple[str, ...]  # pytest node ids (file::function), or "check PREFIX": those checks
 
 
 CLAIMS: tuple[Claim, ...] = (
@@ -27,7 +27,7 @@ CLAIMS: tuple[Claim, ...] = (
         "tutorial's loss is torch's only with reduction='sum'.",
         (
             "tests/test_claims.py::test_torch_bce_default_is_the_mean",
-            "tests/test_network.py::test_step_matches_sgd",
+            "check partials-MyNetwork",
         ),
     ),
     Claim(
@@ -44,7 +44,7 @@ CLAIMS: tuple[Claim, ...] = (
         "Right for 0 < yhat < 1 (finite differences agree); ±inf or NaN at yhat in {0, 1}, "
         "where torch floors the denominator at 1e-12, and it loses digits as yhat -> 1.",
         (
-            "tests/test_gradcheck.py::test_partial_matches_finite_differences",
+            "check fd-",
             "tests/test_divergences.py::test_tutorial_value_is_pinned",
         ),
     ),
@@ -54,7 +54,7 @@ CLAIMS: tuple[Claim, ...] = (
         "Right mathematically (finite differences agree); as code it is NaN once e^-x "
         "overflows (x <= -88.73 in float32).",
         (
-            "tests/test_gradcheck.py::test_partial_matches_finite_differences",
+            "check fd-",
             "tests/test_divergences.py::test_tutorial_value_is_pinned",
         ),
     ),
@@ -64,8 +64,8 @@ CLAIMS: tuple[Claim, ...] = (
         "As the tutorial uses it: the outer product of the upstream gradient with x, and the "
         "upstream gradient itself; finite differences and autograd agree.",
         (
-            "tests/test_gradcheck.py::test_partial_matches_finite_differences",
-            "tests/test_layers.py::test_partials_match_torch",
+            "check fd-",
+            "check partials-Linear",
         ),
     ),
     Claim(
@@ -75,8 +75,8 @@ CLAIMS: tuple[Claim, ...] = (
         "update_weights moves W by exactly lr times the finite-difference gradient, and "
         "matches torch's SGD step.",
         (
-            "tests/test_gradcheck.py::test_partial_matches_finite_differences",
-            "tests/test_network.py::test_step_matches_sgd",
+            "check fd-",
+            "check partials-MyNetwork",
         ),
     ),
     Claim(
@@ -91,7 +91,7 @@ CLAIMS: tuple[Claim, ...] = (
         "holds",
         "One call equals torch's zero_grad, BCELoss(sum), backward and SGD step, within "
         "float tolerance, for every seed, shape, dtype and learning rate tested.",
-        ("tests/test_network.py::test_step_matches_sgd",),
+        ("check partials-MyNetwork",),
     ),
     Claim(
         "the first element is an indicator variable for the ground truth label, making this "

@@ -10,6 +10,14 @@ import torch
 from reference.tolerances import tolerance
 
 
+class CheckFailure(AssertionError):
+    """A check found a value that is wrong; ``layer`` and ``quantity`` say which."""
+
+    def __init__(self, message: str, layer: str = "", quantity: str = "") -> None:
+        super().__init__(message)
+        self.layer, self.quantity = layer, quantity
+
+
 def _short(value: Any) -> str:
     return np.array2string(np.asarray(value), precision=10, threshold=12, max_line_width=120)
 
@@ -49,4 +57,4 @@ def assert_match(got: Any, expected: Any, **where: Any) -> None:
     """Fail with :func:`mismatch`'s report unless ``got`` matches ``expected``."""
     report = mismatch(got, expected, **where)
     if report is not None:
-        raise AssertionError(report)
+        raise CheckFailure(report, where["layer"], where["quantity"])

@@ -7,9 +7,11 @@ from types import ModuleType
 
 import numpy as np
 
-from reference.cases import EdgePoint, edge_values
 from reference.compare import mismatch
 from reference.divergences import lookup, same_value
+from reference.layers import EdgePoint, edge_values
+
+EXPECTATIONS = ("tutorial", "torch")
 
 
 @dataclass
@@ -19,18 +21,25 @@ class EdgeVerdict:
 
 
 def judge_edge(
-    point: EdgePoint, impl: ModuleType, device: str = "cpu", path: str = "two-calls"
+    point: EdgePoint,
+    impl: ModuleType,
+    device: str = "cpu",
+    path: str = "",
+    expect: str = "tutorial",
 ) -> EdgeVerdict:
-    """Each quantity at ``point``: equal to torch within tolerance; else equal to the register's
-    tutorial value (a known divergence, unless the implementation sets ``MATCHES_TORCH``);
-    else a failure. An exception is a failure too."""
+    """Each quantity at ``point``: equal to torch within tolerance; else, under ``expect=
+    "tutorial"``, equal to the register's tutorial value (a known divergence); else a failure.
+    An exception the implementation raises is a failure too."""
     verdict = EdgeVerdict()
     # The tutorial's formulas warn (overflow, divide by zero) at these inputs, on purpose.
     with np.errstate(all="ignore"):
         try:
             got = edge_values(point, impl, path=path)
         except Exception as exc:
-            verdict.failures.append(f"{point.id}: the implementation raised {exc!r}")
+            verdict.failures.append(
+                f"{point.layer} raised {exc!r} at the edge input {point.id}"
+                + (f" (step path {path})" if path else "")
+            )
             return verdict
     for quantity, expected in edge_values(point, None, device).items():
         report = mismatch(
@@ -46,11 +55,10 @@ def judge_edge(
         row = lookup(point.layer, point.dtype, point.inputs, quantity)
         if row is None or not same_value(got[quantity], row.tutorial):
             verdict.failures.append(report)
-        elif getattr(impl, "MATCHES_TORCH", False):
-            # The implementation promises torch's values at every edge: no divergence is known.
+        elif expect == "torch":
             verdict.failures.append(
-                f"{report}\n  (the tutorial's divergence {row.cause!r}, "
-                f"which {impl.__name__}.MATCHES_TORCH rules out)"
+                f"{report}\n  (the tutorial's divergence {row.cause!r}, which --expect torch "
+                "rules out)"
             )
         else:
             verdict.known.append(f"{quantity}: {row.cause}")

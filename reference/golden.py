@@ -1,15 +1,16 @@
 """Golden trajectories: the torch reference's training runs, with the versions that made them.
 
-``python -m reference golden`` regenerates ``tests/golden/*.json`` and says what changed;
-the tests compare torch run live, and any implementation, with these files, so that a change
-in the reference itself is noticed as well as a change in the derivation.
+Package data (``reference/data/golden/*.json``); ``python -m tools golden`` regenerates them
+and says what changed. The checks compare an implementation with these files, and a self-test
+compares torch run live with them, so that a change in the reference itself is noticed as
+well as a change in the derivation.
 """
 
 from __future__ import annotations
 
 import json
 import platform
-from pathlib import Path
+from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -18,7 +19,7 @@ import torch
 from reference.twin import TorchTwin
 from scratch.data import IN_FEATURES, OUT_FEATURES, samples
 
-GOLDEN_DIR = Path(__file__).resolve().parent.parent / "tests" / "golden"
+__all__ = ["GOLDEN_RUNS", "initial_weights", "load", "make", "samples", "torch_run", "versions"]
 
 # name -> (seed, lr, epochs, dtype)
 GOLDEN_RUNS: dict[str, tuple[int, float, int, str]] = {
@@ -60,33 +61,13 @@ def make(name: str) -> dict[str, Any]:
 
 
 def load(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((GOLDEN_DIR / f"{name}.json").read_text())
+    text = resources.files("reference").joinpath(f"data/golden/{name}.json").read_text()
+    data: dict[str, Any] = json.loads(text)
     return data
 
 
-def _changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
-    keys = ("settings", "versions")
-    out = [f"{k}: {old.get(k)} -> {new[k]}" for k in keys if old.get(k) != new[k]]
-    for key in ("losses", "W", "b"):
-        a, b = np.asarray(old.get(key, []), float), np.asarray(new[key], float)
-        if a.shape != b.shape:
-            out.append(f"{key}: shape {a.shape} -> {b.shape}")
-        elif not np.array_equal(a, b):
-            n = int(np.sum(a != b))
-            out.append(f"{key}: {n} values changed, largest by {np.max(np.abs(a - b)):.3g}")
-    return out
-
-
-def regenerate() -> int:
-    """Write every golden file; print what changed. Returns the number of files changed."""
-    GOLDEN_DIR.mkdir(parents=True, exist_ok=True)
-    changed = 0
-    for name in GOLDEN_RUNS:
-        path = GOLDEN_DIR / f"{name}.json"
-        new = make(name)
-        old = json.loads(path.read_text()) if path.exists() else {}
-        changes = _changes(old, new) if old else ["new file"]
-        path.write_text(json.dumps(new, indent=1) + "\n")
-        print(f"{path.name}: " + ("; ".join(changes) if changes else "unchanged"))
-        changed += bool(changes)
-    return changed
+def same_stack(recorded: dict[str, str], current: dict[str, str]) -> bool:
+    """The same versions, a local build suffix aside (``2.13.0+cpu`` is ``2.13.0``)."""
+    return {k: v.split("+")[0] for k, v in recorded.items()} == {
+        k: v.split("+")[0] for k, v in current.items()
+    }

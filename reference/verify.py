@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -19,98 +19,19 @@ from typing import Any
 import numpy as np
 
 from reference import impl as impl_side
-from reference.cases import edge_points
 from reference.edges import judge_edge
-from reference.tolerances import tolerance
-from reference.twin import TorchTwin
-from scratch.data import IN_FEATURES, LR, OUT_FEATURES, PUBLISHED_LOSSES, SEED, samples
+from reference.layers import NETWORK, edge_points
+from reference.training import Trajectory, first_parting, train_side_by_side
+from scratch.data import LR, PUBLISHED_LOSSES, SEED
 
-AGREE, DIVERGE, CONTRACT = 0, 1, 2
-
-
-@dataclass
-class Trajectory:
-    """Both sides' epoch losses, their weights' largest differences after each epoch, the
-    final (W, b) of each side, and the exception that stopped the implementation, if any."""
-
-    impl_loss: list[float] = field(default_factory=list)
-    torch_loss: list[float] = field(default_factory=list)
-    max_dw: list[float] = field(default_factory=list)
-    max_db: list[float] = field(default_factory=list)
-    # The largest |W| and |b| of torch's weights after each epoch: the scale of the bound.
-    w_scale: list[float] = field(default_factory=list)
-    b_scale: list[float] = field(default_factory=list)
-    impl_weights: tuple[np.ndarray, ...] = ()
-    torch_weights: tuple[np.ndarray, ...] = ()
-    crash: str | None = None
-
-    def report(self) -> dict[str, list[float]]:
-        return {k: getattr(self, k) for k in ("impl_loss", "torch_loss", "max_dw", "max_db")}
+AGREE, DIVERGE, CANNOT_RUN = 0, 1, 2
 
 
-def _max_abs(a: np.ndarray, b: np.ndarray) -> float:
-    with np.errstate(invalid="ignore"):
-        d = np.abs(np.asarray(a, np.float64) - np.asarray(b, np.float64))
-    return float("nan") if np.isnan(d).any() else float(d.max())
-
-
-def train_side_by_side(
-    impl: ModuleType, seed: int, epochs: int, lr: float, dtype: Any, device: str
-) -> Trajectory:
-    """Both trained on the tutorial's data from the implementation's own initial weights
-    (cast to dtype); an exception the implementation raises ends the run, and is recorded."""
-    np.random.seed(seed)
-    net = impl.MyNetwork(IN_FEATURES, OUT_FEATURES)
-    net.linear1.weight = net.linear1.weight.astype(dtype)
-    net.linear1.bias = net.linear1.bias.astype(dtype)
-    twin = TorchTwin.from_network(net, lr, device, dtype)
-    data = samples(dtype)
-    t = Trajectory()
-    for epoch in range(epochs):
-        if epochs >= 500 and epoch % (epochs // 10) == 0 and epoch:
-            print(f"  ... epoch {epoch}/{epochs}", file=sys.stderr, flush=True)
-        total = 0.0
-        try:
-            with np.errstate(all="ignore"):  # a divergent run is reported, not warned about
-                for x, y in data:
-                    total += float(net.forward_loss(x, y))
-                    net.update_weights(x, y, lr)
-        except Exception as exc:
-            t.crash = f"epoch {epoch}: the implementation raised {exc!r}"
-            break
-        t.impl_loss.append(total)
-        t.torch_loss.append(sum(twin.step(x, y) for x, y in data))
-        t.max_dw.append(_max_abs(net.linear1.weight, twin.weight))
-        t.max_db.append(_max_abs(net.linear1.bias, twin.bias))
-        t.w_scale.append(float(np.abs(twin.weight).max()))
-        t.b_scale.append(float(np.abs(twin.bias).max()))
-    t.impl_weights = (net.linear1.weight, net.linear1.bias)
-    t.torch_weights = (twin.weight, twin.bias)
-    return t
-
-
-def first_parting(t: Trajectory, dtype: Any) -> dict[str, Any] | None:
-    """The first epoch where the loss or the weights part beyond the tolerance table."""
-    loss_tol, w_tol = tolerance(dtype, "trajectory"), tolerance(dtype, "trained weights")
-    rows = zip(t.impl_loss, t.torch_loss, t.max_dw, t.max_db, t.w_scale, t.b_scale, strict=True)
-    for epoch, (a, b, dw, db, w_scale, b_scale) in enumerate(rows):
-        # Norm-wise: the largest difference against atol + rtol * the largest torch value.
-        checks = {
-            "loss": (abs(a - b), loss_tol.atol + loss_tol.rtol * abs(b)),
-            "W": (dw, w_tol.atol + w_tol.rtol * w_scale),
-            "b": (db, w_tol.atol + w_tol.rtol * b_scale),
-        }
-        for quantity, (err, bound) in checks.items():
-            if not err <= bound:  # NaN parts too
-                return {"epoch": epoch, "quantity": quantity, "error": err, "bound": bound}
-    return None
-
-
-def edge_verdicts(impl: ModuleType, device: str) -> dict[str, list[str]]:
+def edge_verdicts(impl: ModuleType, device: str, expect: str) -> dict[str, list[str]]:
     """The edge grid: points that match torch, known divergences, and failures."""
     out: dict[str, list[str]] = {"match": [], "known": [], "fail": []}
     for point in edge_points():
-        verdict = judge_edge(point, impl, device)
+        verdict = judge_edge(point, impl, device, expect=expect)
         out["known"] += [f"{point.id} {known}" for known in verdict.known]
         out["fail"] += [report.splitlines()[0] + f" at {point.id}" for report in verdict.failures]
         if not (verdict.known or verdict.failures):
@@ -187,6 +108,7 @@ class Settings:
     lr: float = LR
     dtype: str = "float32"
     device: str = "cpu"
+    expect: str = "tutorial"
 
     @property
     def is_tutorial(self) -> bool:
@@ -198,9 +120,16 @@ def verify(settings: Settings, out_dir: Path) -> int:
     s = settings
     try:
         impl = impl_side.load_impl(s.impl)
-    except impl_side.ContractError as exc:
+    except impl_side.ImplementationError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return CONTRACT
+        return CANNOT_RUN
+    lacks = impl_side.missing(impl, NETWORK.needs)
+    if lacks:
+        print(
+            f"error: {s.impl} breaks the tutorial's API; missing: {', '.join(lacks)}",
+            file=sys.stderr,
+        )
+        return CANNOT_RUN
     print(
         f"verify {s.impl} against torch.nn: seed {s.seed}, {s.epochs} epochs, lr {s.lr:g}, "
         f"{s.dtype}, {s.device}"
@@ -228,7 +157,7 @@ def verify(settings: Settings, out_dir: Path) -> int:
                 f"{r['impl']!r} ({r['impl_ulps']:+.2f} ulp); torch {r['torch']!r} "
                 f"({r['torch_ulps']:+.2f} ulp)"
             )
-    edges = edge_verdicts(impl, s.device)
+    edges = edge_verdicts(impl, s.device, s.expect)
     print(
         f"\nedge grid ({len(edge_points())} points): {len(edges['match'])} match torch in every "
         f"quantity; {len(edges['known'])} quantities at known divergences; "

@@ -37,10 +37,6 @@ __all__ = [
     "SigmoidPartials",
 ]
 
-# The harness holds this module to torch's values at every edge: a divergence the tutorial
-# is allowed (an xfail) is a failure here.
-MATCHES_TORCH = True
-
 LOG_FLOOR = -100.0
 # torch's EPSILON is a C float: in float64 it is float32(1e-12), 9.99999996e-13.
 GRAD_EPSILON = float(np.float32(1e-12))

@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 import torch
 
+import scratch
+from reference.checks import all_checks
 from reference.claims import CLAIMS, Claim, claims_markdown
 from reference.impl import load_impl
-from reference.readme import README, section
+from tools.readme import README, section
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,12 +40,17 @@ def _test_functions(path: Path) -> set[str]:
 @pytest.mark.parametrize("claim", CLAIMS, ids=lambda c: c.quote[:40])
 def test_claim_names_tests_that_exist(claim: Claim) -> None:
     assert claim.verdict in {"holds", "holds with a condition", "does not hold"}
+    check_ids = [check.id for check in all_checks(scratch)]
     for node in claim.tests:
+        if node.startswith("check "):
+            prefix = node.removeprefix("check ")
+            assert any(i.startswith(prefix) for i in check_ids), f"no check id starts {prefix!r}"
+            continue
         file, function = node.split("::")
         assert function in _test_functions(ROOT / file), f"{node} does not exist"
 
 
 def test_readme_shows_the_claims() -> None:
     assert section(README.read_text(), "claims") == claims_markdown(), (
-        "README.md's claims table is out of date: run `python -m reference readme`"
+        "README.md's claims table is out of date: run `python -m tools readme`"
     )

@@ -1,4 +1,5 @@
-"""Each analytic partial against central finite differences in float64, independent of torch."""
+"""The finite-difference checks notice a broken partial: each target of each layer record,
+with its partial broken by the three slips of a hand derivation (a sign, a factor, a square)."""
 
 from __future__ import annotations
 
@@ -11,69 +12,38 @@ import numpy as np
 import pytest
 
 import scratch
-from reference.cases import SHAPES
-from reference.gradcheck import FD_CHECKS, FDCheck
-from reference.tolerances import tolerance
+from reference.gradcheck import fd_error
+from reference.layers import LAYERS, SHAPES, FDTarget, Layer
 
-FD_TOL = tolerance(np.float64, "finite differences")
-
-FD_SEEDS = range(8)
-
-
-def fd_error(check: FDCheck, impl: ModuleType, seed: int, shape: tuple[int, int]) -> str | None:
-    analytic, numeric = check.directional(impl, np.random.default_rng(seed), shape)
-    if abs(analytic - numeric) <= FD_TOL.atol + FD_TOL.rtol * abs(numeric):
-        return None
-    return (
-        f"{check.layer} {check.quantity} disagrees with finite differences (seed {seed}, "
-        f"shape {shape}): analytic g·Jv = {analytic!r}, central difference {numeric!r}, "
-        f"abs error {abs(analytic - numeric):.3g}"
-    )
-
-
-@pytest.mark.parametrize("seed", FD_SEEDS, ids=lambda s: f"seed{s}")
-@pytest.mark.parametrize("shape", SHAPES.values(), ids=SHAPES.keys())
-@pytest.mark.parametrize("check", FD_CHECKS, ids=lambda c: c.id)
-def test_partial_matches_finite_differences(
-    impl: ModuleType, check: FDCheck, shape: tuple[int, int], seed: int
-) -> None:
-    error = fd_error(check, impl, seed, shape)
-    assert error is None, error
-
-
-# Breaking a partial: the three slips of a hand derivation.
 MUTATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "sign": np.negative,
     "factor": lambda a: 2 * a,
     "square": np.square,
 }
 
-# check id -> (class, method, partial field) of scratch that the check reads.
-TARGETS = {
-    "BinaryCrossEntropyLoss-dL/dyhat": ("BinaryCrossEntropyLoss", "backwards", "output_wrt_yhat"),
-    "Sigmoid-dyhat/dz": ("Sigmoid", "backward", "output_wrt_x"),
-    "Linear-dz/dW": ("Linear", "backward", "output_wrt_weight"),
-    "Linear-dz/db": ("Linear", "backward", "output_wrt_bias"),
-}
 
-
-def mutant(
-    cls_name: str, method: str, field: str, mutation: Callable[[np.ndarray], np.ndarray]
-) -> ModuleType:
-    """scratch with one partial of one layer broken."""
+def with_broken_partial(reads: str, mutation: Callable[[np.ndarray], np.ndarray]) -> ModuleType:
+    """scratch with the attribute ``reads`` names ("Class.method(...).field") broken; the
+    chained network gradients read every layer, so their slip is in the loss's partial."""
+    if reads == "the layers' partials, chained":
+        reads = "BinaryCrossEntropyLoss.backwards(...).output_wrt_yhat"
+    module = ModuleType("scratch_broken")
+    module.__dict__.update({k: getattr(scratch, k) for k in scratch.__all__})
+    if reads == "MyNetwork.update_weights":
+        return module  # broken by with_broken_update instead
+    cls_name, rest = reads.split(".", 1)
+    method, field = rest.split("(...).")
     base = getattr(scratch, cls_name)
 
-    def broken(self, *args):
+    def broken(self: Any, *args: Any) -> Any:
         partials = getattr(base, method)(self, *args)
         return dataclasses.replace(partials, **{field: mutation(getattr(partials, field))})
 
-    module = ModuleType(f"scratch_broken_{cls_name}_{method}")
-    module.__dict__.update({k: getattr(scratch, k) for k in scratch.__all__})
     setattr(module, cls_name, type(cls_name, (base,), {method: broken}))
     return module
 
 
-def update_mutant(which: str, mutation: Callable[[np.ndarray], np.ndarray]) -> ModuleType:
+def with_broken_update(which: str, mutation: Callable[[np.ndarray], np.ndarray]) -> ModuleType:
     """scratch whose update_weights applies a broken gradient to W or b."""
 
     class MyNetwork(scratch.MyNetwork):
@@ -84,35 +54,35 @@ def update_mutant(which: str, mutation: Callable[[np.ndarray], np.ndarray]) -> M
             grad = (before - getattr(self.linear1, attr)) / lr
             setattr(self.linear1, attr, before - lr * mutation(grad))
 
-    module = ModuleType(f"scratch_broken_update_{which}")
+    module = ModuleType("scratch_broken_update")
     module.__dict__.update({k: getattr(scratch, k) for k in scratch.__all__})
     module.MyNetwork = MyNetwork  # type: ignore[attr-defined]
     return module
 
 
-def _mutants() -> list[Any]:
+def _cases() -> list[Any]:
     cases = []
-    for check in FD_CHECKS:
-        for name, mutation in MUTATIONS.items():
-            if check.id == "Linear-dz/db" and name == "square":
-                continue  # equivalent: dz/db is all ones, and 1**2 == 1
-            cases.append(pytest.param(check, name, mutation, id=f"{check.id}-{name}"))
+    for layer in LAYERS:
+        for target in layer.fd:
+            for name, mutation in MUTATIONS.items():
+                if target.quantity == "dz/db" and name == "square":
+                    continue  # equivalent: dz/db is all ones, and 1**2 == 1
+                cases.append(
+                    pytest.param(
+                        layer, target, mutation, id=f"{layer.name}-{target.quantity}-{name}"
+                    )
+                )
     return cases
 
 
-@pytest.mark.parametrize(("check", "name", "mutation"), _mutants())
+@pytest.mark.parametrize(("layer", "target", "mutation"), _cases())
 def test_finite_differences_catch_a_broken_partial(
-    check: FDCheck,
-    name: str,
-    mutation: Callable,
+    layer: Layer, target: FDTarget, mutation: Callable[[np.ndarray], np.ndarray]
 ) -> None:
-    """Each check fails once its partial (or, for the network, any partial it chains, or the
-    update) is broken by a sign, a factor of 2 or a square."""
-    if check.id in TARGETS:
-        broken = mutant(*TARGETS[check.id], mutation)
-    elif check.quantity.endswith("update"):
-        broken = update_mutant(check.quantity.split()[0], mutation)
-    else:  # the chained network gradient: break the loss's partial, which it chains
-        broken = mutant(*TARGETS["BinaryCrossEntropyLoss-dL/dyhat"], mutation)
-    errors = [fd_error(check, broken, seed, SHAPES["3x4"]) for seed in range(3)]
-    assert any(errors), f"{name} slip in {check.id} passed the finite-difference check"
+    if target.reads == "MyNetwork.update_weights":
+        broken = with_broken_update(target.wrt, mutation)
+    else:
+        broken = with_broken_partial(target.reads, mutation)
+    errors = [fd_error(layer, target, broken, seed, SHAPES["3x4"]) for seed in range(3)]
+    assert any(errors), f"the broken {target.reads} passed the finite-difference check"
+    assert all(fd_error(layer, target, scratch, seed, SHAPES["3x4"]) is None for seed in range(3))

@@ -1,38 +1,32 @@
-"""The catalogue of derivation slips: each a mistake a person deriving by hand could make,
-written as an implementation (tests/impls/slips/), each turning the suite red, while the
-tutorial's own code stays green.
-
-One run of the suite, in a fresh process, against all of them at once; marked slow (about
-30 s), so a plain ``pytest`` leaves it out and ``nox -s tests`` (CI) runs it.
-"""
+"""The catalogue of derivation slips and the broken fixtures: each a mistake a person deriving
+by hand could make, written as an implementation (tests/impls/), each turning the checks red,
+while the tutorial's own code stays green. In-process, through the check generator."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from reference.checks import Result, run_checks
+from reference.impl import load_impl
+
 IMPLS = Path(__file__).resolve().parent / "impls"
 SLIPS = sorted(p for p in (IMPLS / "slips").glob("*.py") if not p.name.startswith("_"))
-TUTORIAL = IMPLS / "tutorial_verbatim.py"
-FILES = [
-    "tests/test_layers.py",
-    "tests/test_edges.py",
-    "tests/test_network.py",
-    "tests/test_gradcheck.py",
-]
-# One seed and two shapes of every parametrized check: enough to catch each slip.
-SELECT = (
-    "not cuda and not 17x5 and not (seed1 or seed2 or seed3 or seed4 or seed5 or seed6 or seed7)"
-)
-
-pytestmark = pytest.mark.slow
+# Each broken fixture, and the layer and quantity its first failure must name: the checks
+# run in the order a derivation is read, so the first failure is the wrong quantity.
+BROKEN = {
+    "broken_sign.py": "BinaryCrossEntropyLoss dL/dyhat",
+    "broken_clamp.py": "BinaryCrossEntropyLoss loss",
+    "broken_chain.py": "MyNetwork W after step",
+    "broken_bias.py": "MyNetwork b after step",
+}
 
 
-@pytest.fixture(scope="module")
-def failures(run_suite: Callable[..., dict[str, list[str]]]) -> dict[str, list[str]]:
-    return run_suite([str(TUTORIAL), *map(str, SLIPS)], FILES, SELECT)
+def first_failure(path: Path) -> Result | None:
+    results = run_checks(load_impl(str(path)), stop_at_first_failure=True)
+    failures = [r for r in results if r.status not in ("passed", "known")]
+    return failures[0] if failures else None
 
 
 def test_catalogue_is_large_enough() -> None:
@@ -40,10 +34,18 @@ def test_catalogue_is_large_enough() -> None:
 
 
 @pytest.mark.parametrize("slip", SLIPS, ids=[p.stem for p in SLIPS])
-def test_slip_turns_the_suite_red(failures: dict[str, list[str]], slip: Path) -> None:
+def test_slip_turns_the_checks_red(slip: Path) -> None:
     first_line = slip.read_text().splitlines()[0]
-    assert failures[str(slip)], f"no test caught the slip {slip.stem}: {first_line}"
+    assert first_failure(slip) is not None, f"no check caught the slip {slip.stem}: {first_line}"
 
 
-def test_the_tutorial_stays_green(failures: dict[str, list[str]]) -> None:
-    assert failures[str(TUTORIAL)] == []
+@pytest.mark.parametrize(("fixture", "what"), BROKEN.items(), ids=list(BROKEN))
+def test_broken_fixture_fails_first_by_the_wrong_quantity(fixture: str, what: str) -> None:
+    failure = first_failure(IMPLS / fixture)
+    assert failure is not None, f"{fixture} failed no check"
+    assert f"{failure.layer} {failure.quantity}" == what, failure.message
+    assert failure.message.startswith(f"{what} differs from the reference"), failure.message
+
+
+# The tutorial's own code stays green: tests/test_verify.py checks it in full (458 passed, its
+# 46 registered divergences known, none failed).

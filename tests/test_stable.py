@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import tracemalloc
+from types import ModuleType
 
 import numpy as np
 import pytest
 
 import scratch.stable
 from reference import impl as impl_side
-from reference.cases import DTYPES, LEARNING_RATES, SEEDS, SHAPES, network_inputs
+from reference.checks import Check, parametrize_with_checks
 from reference.compare import assert_match
+from reference.layers import DTYPES, LEARNING_RATES, SEEDS, SHAPES
+from reference.layers import network_sample as network_inputs
+
+
+@parametrize_with_checks(["scratch.stable"], expect="torch")
+def test_stable_passes_every_check_expecting_torch(impl: ModuleType, check: Check) -> None:
+    """scratch.stable promises torch's values at every edge: no divergence is expected of it
+    (the runner says so, not the module), and every other check holds as for any impl."""
+    check(impl)
 
 
 @pytest.mark.parametrize("layout", ["C", "Fortran"])

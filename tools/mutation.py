@@ -1,4 +1,4 @@
-"""``python -m reference.mutation``: the mutation score of scratch/, after ``mutmut run``.
+"""``python -m tools mutation``: the mutation score of scratch/, after ``mutmut run``.
 
 Reads mutmut's results, and ``tests/equivalent_mutants.md``, where each survivor that cannot
 change any result is listed with the reason. Prints the score over the mutants that can be
@@ -23,6 +23,9 @@ def equivalent_mutants(path: Path = EQUIVALENTS) -> set[str]:
 
 
 def main() -> int:
+    if not (ROOT / "mutants").is_dir():
+        print("error: no mutmut results here: run `nox -s mutants` (or `mutmut run`) first")
+        return 2
     subprocess.run(
         [sys.executable, "-m", "mutmut", "export-cicd-stats"], check=True, capture_output=True
     )

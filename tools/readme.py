@@ -10,6 +10,8 @@ from reference.claims import claims_markdown
 from reference.divergences import register_markdown
 
 README = Path(__file__).resolve().parent.parent / "README.md"
+# What the README says is made by a command, not typed: each section between
+# <!-- name:start --> and <!-- name:end --> comes from a function of the code.
 
 SECTIONS: dict[str, Callable[[], str]] = {
     "claims": claims_markdown,

@@ -1,0 +1,154 @@
+"""The pytest plugin (entry point ``pytest11``): ``--impl``, ``--expect``, ``--xfails-file``.
+
+Loaded by pytest wherever the package is installed, before it reads its arguments, so that
+``pytest --impl ~/work/my_net.py`` (with a space, a file anywhere) is understood. A test that
+takes ``impl`` and ``check`` and is not already parametrized runs every check against every
+``--impl``; one that takes only ``impl`` runs once per implementation:
+
+    def test_conformance(impl, check):
+        check(impl)
+
+A registered divergence of the tutorial is reported as an expected failure (xfail) naming its
+cause; a failure shows the check's evidence without a traceback into the harness; the end of
+the run groups the failures by layer and quantity.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from reference.checks import CheckFailure, ContractBreach, KnownDivergence, all_checks, read_xfails
+from reference.edges import EXPECTATIONS
+from reference.impl import DEFAULT_IMPL, ImplementationError, impl_id, load_impl, missing
+from reference.layers import LAYERS
+
+IMPLS = pytest.StashKey[dict[str, ModuleType]]()
+XFAILS = pytest.StashKey[dict[str, str]]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("bce-harness", "checking a hand-derived network against torch.nn")
+    group.addoption(
+        "--impl",
+        action="append",
+        metavar="SPEC",
+        help=f"implementation to check: a module name or a .py file (default: {DEFAULT_IMPL}); "
+        "repeat it to check several in one run",
+    )
+    group.addoption(
+        "--expect",
+        choices=EXPECTATIONS,
+        default="tutorial",
+        help="tutorial: the tutorial's registered divergences are expected failures (default); "
+        "torch: they are failures",
+    )
+    group.addoption(
+        "--xfails-file",
+        metavar="PATH",
+        help="expected failures: one check id a line, its reason after '#'",
+    )
+
+
+def impl_specs(config: pytest.Config) -> list[str]:
+    return config.getoption("impl") or [DEFAULT_IMPL]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    try:
+        config.stash[IMPLS] = {spec: load_impl(spec) for spec in impl_specs(config)}
+    except ImplementationError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    path = config.getoption("xfails_file")
+    try:
+        config.stash[XFAILS] = read_xfails(path) if path else {}
+    except OSError as exc:
+        raise pytest.UsageError(f"cannot read the expected-failures file: {exc}") from None
+    _failed_by_what.clear()
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    lines = [
+        f"implementations under test: {', '.join(impl_specs(config))} "
+        f"(expect {config.getoption('expect')})"
+    ]
+    needs = [need for layer in LAYERS for need in layer.needs]
+    for spec, module in config.stash[IMPLS].items():
+        lacks = missing(module, needs)
+        if lacks:
+            lines.append(f"{spec} lacks {', '.join(lacks)}: the checks that need it fail")
+    return lines
+
+
+def _parametrized(metafunc: pytest.Metafunc) -> bool:
+    return any(
+        "impl" in str(mark.args[0]) for mark in metafunc.definition.iter_markers("parametrize")
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "impl" not in metafunc.fixturenames or _parametrized(metafunc):
+        return
+    config = metafunc.config
+    impls = config.stash[IMPLS]
+    if "check" not in metafunc.fixturenames:
+        metafunc.parametrize("impl", list(impls.values()), ids=[impl_id(s) for s in impls])
+        return
+    xfails = config.stash[XFAILS]
+    params = []
+    for spec, module in impls.items():
+        for check in all_checks(module, expect=config.getoption("expect")):
+            marks = []
+            if check.id in xfails:
+                marks.append(pytest.mark.xfail(reason=xfails[check.id], strict=False))
+            params.append(
+                pytest.param(module, check, id=f"{impl_id(spec)}-{check.id}", marks=marks)
+            )
+    metafunc.parametrize(("impl", "check"), params)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    if call.when != "call" or call.excinfo is None or report.skipped:
+        return report
+    exc = call.excinfo.value
+    if isinstance(exc, KnownDivergence):
+        report.outcome = "skipped"
+        report.wasxfail = str(exc)
+    elif isinstance(exc, CheckFailure):
+        # The evidence is the message; a traceback into the harness adds nothing.
+        report.longrepr = str(exc)
+        what = "contract" if isinstance(exc, ContractBreach) else f"{exc.layer} {exc.quantity}"
+        report.user_properties.append(("harness_failure", what.strip() or "other"))
+    return report
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.failed:
+        _failed_by_what.update(str(v) for k, v in report.user_properties if k == "harness_failure")
+
+
+_failed_by_what: Counter[str] = Counter()
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    xfails = config.stash[XFAILS]
+    if xfails:
+        ids = {
+            check.id
+            for module in config.stash[IMPLS].values()
+            for check in all_checks(module, expect=config.getoption("expect"))
+        }
+        unmatched = sorted(set(xfails) - ids)
+        if unmatched:
+            terminalreporter.write_sep("-", "expected-failures entries that match no check")
+            for entry in unmatched:
+                terminalreporter.write_line(entry)
+    if _failed_by_what:
+        terminalreporter.write_sep("-", "bce-harness: failed checks by layer and quantity")
+        for what, count in _failed_by_what.most_common():
+            terminalreporter.write_line(f"{what}: {count}")

@@ -1,0 +1,166 @@
+"""``python -m reference check SPEC ...``: every check against each implementation, in-process.
+
+Several implementations (a teacher checking a class's submissions) run on the available cores
+in parallel, each in its own process, with a line of progress as each finishes. The report
+leads with one row per implementation (passed, known, failed, the first failure by layer and
+quantity), then, for each that failed, what fails and at how many checks, and its first
+failure in full. Exit 0 when nothing failed, 1 when an implementation failed a check, 2 when
+the checks could not run (an import error, a contract breach).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+
+from reference.checks import Result, all_checks, run_checks
+from reference.impl import ImplementationError, impl_id, load_impl
+
+PASSED, FAILED, CANNOT_RUN = 0, 1, 2
+
+
+@dataclass
+class Summary:
+    spec: str
+    results: list[Result] = field(default_factory=list)
+    error: str = ""  # the implementation could not be imported
+
+    def count(self, status: str) -> int:
+        return sum(r.status == status for r in self.results)
+
+    @property
+    def failures(self) -> list[Result]:
+        return [r for r in self.results if r.status == "failed"]
+
+    @property
+    def code(self) -> int:
+        if self.error or self.count("cannot run"):
+            return CANNOT_RUN
+        return FAILED if self.failures else PASSED
+
+
+def check_one(
+    spec: str, expect: str, expected_failures: dict[str, str], only: tuple[str, ...] = ()
+) -> Summary:
+    try:
+        impl = load_impl(spec)
+    except ImplementationError as exc:
+        return Summary(spec, error=str(exc))
+    select = (lambda check_id: check_id.startswith(only)) if only else None
+    results = run_checks(impl, expect=expect, expected_failures=expected_failures, select=select)
+    return Summary(spec, results)
+
+
+def _what(r: Result) -> str:
+    return f"{r.layer} {r.quantity}".strip() or r.check.split("-")[0]
+
+
+def report(summaries: list[Summary], expected_failures: dict[str, str]) -> str:
+    rows = [("implementation", "passed", "known", "failed", "first failure")]
+    for s in summaries:
+        if s.error:
+            rows.append((impl_id(s.spec), "-", "-", "-", f"could not run: {s.error}"))
+            continue
+        first = s.failures[0] if s.failures else None
+        cannot = s.count("cannot run")
+        note = f"{_what(first)} ({first.check})" if first else "-"
+        if cannot:
+            note = f"{cannot} checks cannot run (contract); " + note
+        rows.append(
+            (
+                impl_id(s.spec),
+                str(s.count("passed")),
+                str(s.count("known")),
+                str(len(s.failures)),
+                note,
+            )
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(r[:4], widths, strict=True)) + "  " + r[4]
+        for r in rows
+    ]
+    for s in summaries:
+        contract = sorted(
+            {
+                piece
+                for r in s.results
+                if r.status == "cannot run"
+                for piece in r.message.split("lacks ", 1)[1].split(", ")
+            }
+        )
+        if contract:
+            lines += [
+                "",
+                f"{s.spec} lacks: {', '.join(contract)} (only the checks that need it fail)",
+            ]
+        if s.failures:
+            by_what = Counter(_what(r) for r in s.failures)
+            lines += ["", f"{s.spec} fails:"]
+            lines += [f"  {what}: {n} checks" for what, n in by_what.most_common()]
+            lines += ["first failure, in full:", s.failures[0].check, s.failures[0].message]
+        known = Counter(
+            cause.split(": ", 1)[-1]
+            for r in s.results
+            if r.status == "known"
+            for cause in r.message.removeprefix("known divergence ").split("; ")
+        )
+        if known and not s.error:
+            lines += ["", f"{s.spec}: known divergences (the tutorial's, see the register):"]
+            lines += [f"  {cause}: {n}" for cause, n in sorted(known.items())]
+    ids = {r.check for s in summaries for r in s.results} | {c.id for c in all_checks()}
+    unmatched = sorted(set(expected_failures) - ids)
+    if unmatched:
+        lines += ["", "expected-failures entries that match no check:", *unmatched]
+    return "\n".join(lines)
+
+
+def check_command(
+    specs: list[str],
+    expect: str,
+    expected_failures: dict[str, str],
+    jobs: int | None,
+    only: list[str] | None = None,
+) -> int:
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(specs)))
+    print(
+        f"checking {len(specs)} implementation(s) against torch.nn, expecting {expect}'s values "
+        f"at the registered divergences{f', on {jobs} processes' if jobs > 1 else ''}",
+        file=sys.stderr,
+    )
+    summaries: dict[str, Summary] = {}
+    if jobs == 1:
+        for i, spec in enumerate(specs, 1):
+            summaries[spec] = check_one(spec, expect, expected_failures, tuple(only or ()))
+            _progress(i, len(specs), summaries[spec])
+    else:
+        context = multiprocessing.get_context("spawn")  # torch and fork do not mix
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_one_thread) as pool:
+            futures = {
+                pool.submit(check_one, s, expect, expected_failures, tuple(only or ())): s
+                for s in specs
+            }
+            for i, future in enumerate(as_completed(futures), 1):
+                summaries[futures[future]] = future.result()
+                _progress(i, len(specs), summaries[futures[future]])
+    ordered = [summaries[s] for s in specs]
+    print(report(ordered, expected_failures))
+    return max(s.code for s in ordered)
+
+
+def _one_thread() -> None:
+    import torch
+
+    torch.set_num_threads(1)
+
+
+def _progress(i: int, n: int, s: Summary) -> None:
+    verdict = s.error or (
+        f"{s.count('passed')} passed, {s.count('known')} known, {len(s.failures)} failed"
+        + (f", {s.count('cannot run')} cannot run" if s.count("cannot run") else "")
+    )
+    print(f"[{i}/{n}] {impl_id(s.spec)}: {verdict}", file=sys.stderr, flush=True)

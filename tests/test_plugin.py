@@ -1,0 +1,96 @@
+"""The ways in from a user's own project: the pytest plugin's ``--impl`` (with a space, a file
+outside the clone), ``parametrize_with_checks`` in a user's test file, expected failures."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+IMPLS = Path(__file__).resolve().parent / "impls"
+# One seed, the smallest shape, no float32 copies: a few dozen checks, enough to tell.
+FEW = "seed0 and 1x1 and float64 and not fd and not training and not golden and not property"
+
+
+@pytest.fixture
+def elsewhere(pytester: pytest.Pytester) -> Path:
+    """A user's folder outside the clone, holding the tutorial's code and one slip."""
+    shutil.copy(IMPLS / "tutorial_verbatim.py", pytester.path / "my_net.py")
+    shutil.copy(IMPLS / "broken_sign.py", pytester.path / "my_slip.py")
+    return pytester.path
+
+
+def test_impl_with_a_space_and_a_file_outside_the_clone(
+    pytester: pytest.Pytester, elsewhere: Path
+) -> None:
+    pytester.makepyfile(test_mine="def test_conformance(impl, check):\n    check(impl)\n")
+    result = pytester.runpytest_subprocess(
+        "--impl", str(elsewhere / "my_net.py"), "-k", FEW, "-p", "no:randomly"
+    )
+    assert result.ret == 0
+    assert result.parseoutcomes()["passed"] == 6
+    assert "implementations under test: " in result.stdout.str()
+
+
+@pytest.mark.slow
+def test_a_slip_fails_with_a_summary(pytester: pytest.Pytester, elsewhere: Path) -> None:
+    pytester.makepyfile(test_mine="def test_conformance(impl, check):\n    check(impl)\n")
+    result = pytester.runpytest_subprocess(
+        "--impl", str(elsewhere / "my_slip.py"), "-k", FEW, "-p", "no:randomly"
+    )
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(
+        ["*bce-harness: failed checks by layer and quantity*", "BinaryCrossEntropyLoss dL/dyhat: *"]
+    )
+
+
+@pytest.mark.slow
+def test_parametrize_with_checks_in_a_user_test_file(
+    pytester: pytest.Pytester, elsewhere: Path
+) -> None:
+    pytester.makepyfile(
+        test_mine="""
+        from reference.checks import parametrize_with_checks
+
+        @parametrize_with_checks(["my_net.py", "my_slip.py"], expected_failures={
+            "raises-Linear-linear-wrong-length": "my code does not check lengths",
+        })
+        def test_mine(impl, check):
+            check(impl)
+        """
+    )
+    result = pytester.runpytest_subprocess("-k", FEW, "-p", "no:randomly", "-q")
+    outcomes = result.parseoutcomes()
+    assert outcomes["failed"] > 0
+    result.stdout.fnmatch_lines(["*my_slip-partials-BinaryCrossEntropyLoss-1x1-float64-seed0-cpu*"])
+    assert "FAILED test_mine.py::test_mine[my_net-" not in result.stdout.str()
+
+
+@pytest.mark.slow
+def test_expected_failures_naming_no_check_is_an_error(
+    pytester: pytest.Pytester, elsewhere: Path
+) -> None:
+    pytester.makepyfile(
+        test_mine="""
+        from reference.checks import parametrize_with_checks
+
+        @parametrize_with_checks(["my_net.py"], expected_failures={"no-such-check": "typo"})
+        def test_mine(impl, check):
+            check(impl)
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:randomly")
+    result.stdout.fnmatch_lines(
+        ["*expected_failures names checks that do not exist: no-such-check*"]
+    )
+
+
+@pytest.mark.slow
+def test_an_import_error_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_mine="def test_conformance(impl, check):\n    check(impl)\n")
+    result = pytester.runpytest_subprocess("--impl", "no_such_module_anywhere")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*cannot import implementation 'no_such_module_anywhere'*"])

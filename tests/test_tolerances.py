@@ -1,0 +1,42 @@
+"""The one tolerance table: an unknown name is an error, and every entry is used."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from reference.tolerances import PUBLISHED_ULPS, TOLERANCES, tolerance
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = [p for d in ("reference", "tests", "tools") for p in (ROOT / d).rglob("*.py")]
+
+
+def test_unknown_quantity_raises() -> None:
+    with pytest.raises(KeyError, match="no tolerance for 'dL/dq' in float32"):
+        tolerance(np.float32, "dL/dq")
+
+
+def _used(name: str) -> bool:
+    pattern = re.compile(rf"[\"']{re.escape(name)}[\"']")
+    return any(pattern.search(p.read_text()) for p in SOURCES if p.name != "tolerances.py")
+
+
+@pytest.mark.parametrize(
+    "name",
+    sorted({name for table in TOLERANCES.values() for name in table} | set(PUBLISHED_ULPS)),
+)
+def test_every_entry_is_used(name: str) -> None:
+    """Each name is a quantity of a layer record or a key that code passes to the table."""
+    from reference.layers import LAYERS, SHAPES
+
+    quantities = set()
+    for layer in LAYERS:
+        a = layer.sample(0, SHAPES["1x1"], np.float64)
+        a.update({k: np.array(v[0]) for k, v in layer.grid.items()})
+        import torch  # noqa: F401  (the twin's partials name the quantities)
+
+        quantities |= set(layer.torch(a, "cpu"))
+    assert name in quantities or _used(name), f"tolerance entry {name!r} is used nowhere"

@@ -1,0 +1,1 @@
+"""Development tools of the harness (not installed): regenerate its data and the README."""

@@ -1,0 +1,33 @@
+"""``python -m tools golden|register|readme|mutation``: the harness's development commands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools", description=__doc__)
+    parser.add_argument("command", choices=["golden", "register", "readme", "mutation"])
+    command = parser.parse_args().command
+    if command == "golden":
+        from tools.golden import regenerate
+
+        regenerate()
+        return 0
+    if command == "register":
+        from tools.register import regenerate as regenerate_register
+
+        return regenerate_register()
+    if command == "readme":
+        from tools.readme import update_readme
+
+        update_readme()
+        return 0
+    from tools.mutation import main as mutation
+
+    return mutation()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
