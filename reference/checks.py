@@ -246,13 +246,16 @@ def all_checks(
     *,
     expect: str = "tutorial",
     devices: Sequence[str] | None = None,
+    layers: tuple[Layer, ...] = LAYERS,
 ) -> Iterator[Check]:
     """Every check, in the order a derivation is read: each layer's partials, then the edges,
     the finite differences, bad input, and the network's training runs and properties.
 
     ``impl`` decides which step paths the network checks take (``train_step`` where it has
     one); ``expect`` is "tutorial" (the register's tutorial values are known divergences) or
-    "torch" (they are failures); ``devices`` default to cpu, and cuda where present.
+    "torch" (they are failures); ``devices`` default to cpu, and cuda where present; ``layers``
+    are the records checked (the tutorial's, by default), and the network's runs and
+    properties are checked where the tutorial's network is among them.
     """
     if expect not in EXPECTATIONS:
         raise ValueError(f"expect must be one of {EXPECTATIONS}, got {expect!r}")
@@ -262,7 +265,7 @@ def all_checks(
     def paths(layer: Layer) -> tuple[str, ...]:
         return layer.paths(impl) if impl is not None else layer.paths(ModuleType("none"))
 
-    for layer in LAYERS:
+    for layer in layers:
         grid = [
             dict(zip(layer.grid, v, strict=True)) for v in itertools.product(*layer.grid.values())
         ]
@@ -276,15 +279,14 @@ def all_checks(
                 layer.needs,
                 _partials(layer, seed, shape, dtype, options, path, device),
             )
-    by_name = {layer.name: layer for layer in LAYERS}
-    for point in edge_points():
-        layer = by_name[point.layer]
+    for point in edge_points(layers):
+        layer = point.spec
         for path, device in itertools.product(paths(layer), devices):
             suffix = "-".join(p for p in (path, device) if p)
             yield Check(
                 f"edge-{point.id}-{suffix}", layer.needs, _edge(point, path, device, expect)
             )
-    for layer in LAYERS:
+    for layer in layers:
         for target, (shape_id, shape), seed in itertools.product(
             layer.fd, SHAPES.items(), FD_SEEDS
         ):
@@ -293,9 +295,11 @@ def all_checks(
                 layer.needs,
                 _fd(layer, target, seed, shape),
             )
-    for layer in LAYERS:
+    for layer in layers:
         for case in layer.errors:
             yield Check(f"raises-{layer.name}-{case.id}", layer.needs, _raises(layer, case))
+    if NETWORK not in layers:
+        return
     for (shape_id, shape), seed in itertools.product(SHAPES.items(), SEEDS):
         yield Check(
             f"initial-weights-{shape_id}-seed{seed}", NETWORK.needs, _initial_weights(shape, seed)
@@ -350,12 +354,13 @@ def run_checks(
     devices: Sequence[str] | None = None,
     select: Callable[[str], bool] | None = None,
     stop_at_first_failure: bool = False,
+    layers: tuple[Layer, ...] = LAYERS,
 ) -> list[Result]:
     """Every check against ``impl`` (those whose id ``select`` accepts), in order, in this
     process; or up to the first failure."""
     results = []
     with np.errstate(all="ignore"):  # a wrong implementation's warnings are not the verdict
-        for check in all_checks(impl, expect=expect, devices=devices):
+        for check in all_checks(impl, expect=expect, devices=devices, layers=layers):
             if select is not None and not select(check.id):
                 continue
             result = run_one(check, impl, expected_failures or {})

@@ -360,6 +360,11 @@ class EdgePoint:
     layer: str
     dtype: str
     inputs: tuple[tuple[str, float], ...]
+    record: Layer | None = field(default=None, compare=False, repr=False)  # None: BY_NAME's
+
+    @property
+    def spec(self) -> Layer:
+        return self.record or BY_NAME[self.layer]
 
     @property
     def id(self) -> str:
@@ -367,15 +372,15 @@ class EdgePoint:
         return f"{self.layer}-{self.dtype}-{args}"
 
     def arrays(self) -> Arrays:
-        return BY_NAME[self.layer].arrays_at(dict(self.inputs), self.dtype)
+        return self.spec.arrays_at(dict(self.inputs), self.dtype)
 
 
-def edge_points() -> list[EdgePoint]:
+def edge_points(layers: tuple[Layer, ...] = LAYERS) -> list[EdgePoint]:
     """Every edge input of every layer, in float32 and float64."""
     return [
-        EdgePoint(layer.name, dtype, tuple(point.items()))
+        EdgePoint(layer.name, dtype, tuple(point.items()), layer)
         for dtype in DTYPES
-        for layer in LAYERS
+        for layer in layers
         for point in layer.edges
     ]
 
@@ -384,7 +389,7 @@ def edge_values(
     point: EdgePoint, impl: ModuleType | None, device: str = "cpu", path: str = ""
 ) -> Arrays:
     """The checked quantities at an edge point, from ``impl`` (or from torch where None)."""
-    layer = BY_NAME[point.layer]
+    layer = point.spec
     a = point.arrays()
     values = layer.torch(a, device) if impl is None else layer.partials(impl, a, path)
     keep = layer.edge_quantities or tuple(values)
