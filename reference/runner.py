@@ -59,6 +59,23 @@ def _what(r: Result) -> str:
     return f"{r.layer} {r.quantity}".strip() or r.check.split("-")[0]
 
 
+def _contract_lines(summaries: list[Summary]) -> list[str]:
+    """What each implementation lacks, once, before the table."""
+    lines = []
+    for s in summaries:
+        pieces = {
+            piece
+            for r in s.results
+            if r.status == "cannot run"
+            for piece in r.message.split("lacks ", 1)[1].split(", ")
+        }
+        if pieces:
+            lines.append(
+                f"{s.spec} lacks: {', '.join(sorted(pieces))} (only the checks that need it fail)"
+            )
+    return [*lines, ""] if lines else []
+
+
 def report(summaries: list[Summary], expected_failures: dict[str, str]) -> str:
     rows = [("implementation", "passed", "known", "failed", "first failure")]
     for s in summaries:
@@ -80,24 +97,11 @@ def report(summaries: list[Summary], expected_failures: dict[str, str]) -> str:
             )
         )
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
-    lines = [
+    lines = _contract_lines(summaries) + [
         "  ".join(c.ljust(w) for c, w in zip(r[:4], widths, strict=True)) + "  " + r[4]
         for r in rows
     ]
     for s in summaries:
-        contract = sorted(
-            {
-                piece
-                for r in s.results
-                if r.status == "cannot run"
-                for piece in r.message.split("lacks ", 1)[1].split(", ")
-            }
-        )
-        if contract:
-            lines += [
-                "",
-                f"{s.spec} lacks: {', '.join(contract)} (only the checks that need it fail)",
-            ]
         if s.failures:
             by_what = Counter(_what(r) for r in s.failures)
             lines += ["", f"{s.spec} fails:"]

@@ -12,6 +12,7 @@ import pytest
 
 import scratch
 import scratch.stable
+from reference.compare import assert_match
 
 F32 = np.float32
 GOOD_X, GOOD_Y = np.ones(3, F32), np.zeros(4, F32)
@@ -173,7 +174,10 @@ def test_forward_is_the_prediction(own: ModuleType) -> None:
     net = own.MyNetwork(3, 4)
     x = np.array([1.0, 3.0, 5.0], F32)
     z = net.linear1.weight.astype(np.float64) @ x + net.linear1.bias
-    np.testing.assert_allclose(net.forward(x), 1 / (1 + np.exp(-z)), rtol=1e-6)
+    expected = (1 / (1 + np.exp(-z))).astype(F32)
+    assert_match(
+        net.forward(x), expected, layer="MyNetwork", quantity="yhat", inputs={"x": x}, dtype=F32
+    )
 
 
 def test_stable_is_silent_at_the_edges() -> None:
