@@ -27,6 +27,11 @@ from reference.impl import DEFAULT_IMPL, ImplementationError, impl_id, load_impl
 from reference.layers import LAYERS
 
 IMPLS = pytest.StashKey[dict[str, ModuleType]]()
+# This run's failures: counted by layer and quantity; the first in the order a derivation is
+# read (the checks' generator order, whatever order the tests ran in); the groups shown in full.
+_failed_by_what: Counter[str] = Counter()
+_first_failure: dict[str, str] = {}
+_shown: set[str] = set()
 XFAILS = pytest.StashKey[dict[str, str]]()
 
 
@@ -68,6 +73,8 @@ def pytest_configure(config: pytest.Config) -> None:
     except OSError as exc:
         raise pytest.UsageError(f"cannot read the expected-failures file: {exc}") from None
     _failed_by_what.clear()
+    _first_failure.clear()
+    _shown.clear()
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -120,19 +127,33 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         report.outcome = "skipped"
         report.wasxfail = str(exc)
     elif isinstance(exc, CheckFailure):
-        # The evidence is the message; a traceback into the harness adds nothing.
-        report.longrepr = str(exc)
         what = "contract" if isinstance(exc, ContractBreach) else f"{exc.layer} {exc.quantity}"
-        report.user_properties.append(("harness_failure", what.strip() or "other"))
+        what = what.strip() or "an exception"
+        # The evidence is the message; a traceback into the harness adds nothing. After the
+        # first failure of a layer and quantity, the others show their first two lines.
+        message = str(exc)
+        repeat = what in _shown
+        _shown.add(what)
+        report.longrepr = "\n".join(message.splitlines()[:2]) if repeat else message
+        callspec = getattr(item, "callspec", None)
+        order = callspec.indices.get("check", 0) if callspec is not None else 0
+        report.user_properties += [
+            ("harness_failure", what),
+            ("harness_order", order),
+            ("harness_message", message),
+        ]
     return report
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    if report.failed:
-        _failed_by_what.update(str(v) for k, v in report.user_properties if k == "harness_failure")
-
-
-_failed_by_what: Counter[str] = Counter()
+    properties = dict(report.user_properties)
+    if report.failed and "harness_failure" in properties:
+        _failed_by_what[str(properties["harness_failure"])] += 1
+        order = int(str(properties["harness_order"]))
+        if "order" not in _first_failure or order < int(_first_failure["order"]):
+            _first_failure.update(
+                order=str(order), nodeid=report.nodeid, message=str(properties["harness_message"])
+            )
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
@@ -152,3 +173,6 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         terminalreporter.write_sep("-", "bce-harness: failed checks by layer and quantity")
         for what, count in _failed_by_what.most_common():
             terminalreporter.write_line(f"{what}: {count}")
+        terminalreporter.write_line("the first in the order a derivation is read, in full:")
+        terminalreporter.write_line(_first_failure["nodeid"])
+        terminalreporter.write_line(_first_failure["message"])

@@ -39,6 +39,24 @@ def edge_verdicts(impl: ModuleType, device: str, expect: str) -> dict[str, list[
     return out
 
 
+def first_wrong_quantity(impl: ModuleType, expect: str) -> dict[str, str] | None:
+    """Which quantity is wrong: the first failing check of each layer's partials (a whole
+    run only says that the loss or the weights parted, and the loss parts first)."""
+    from reference.checks import run_checks
+
+    results = run_checks(
+        impl,
+        expect=expect,
+        devices=("cpu",),
+        select=lambda check_id: check_id.startswith(("partials-", "edge-")),
+        stop_at_first_failure=True,
+    )
+    failed = [r for r in results if r.status == "failed"]
+    if not failed:
+        return None
+    return {"check": failed[0].check, "layer": failed[0].layer, "quantity": failed[0].quantity}
+
+
 def report_epochs(epochs: int) -> list[int]:
     """0, 1, 2, 5, 10, 20, 50, ... and the last epoch."""
     marks = {0, epochs - 1}
@@ -179,6 +197,12 @@ def verify(settings: Settings, out_dir: Path) -> int:
     if edges["fail"]:
         print(f"DIVERGES at the edges: {len(edges['fail'])} unexplained differences")
         verdict = DIVERGE
+    first_wrong = first_wrong_quantity(impl, s.expect) if verdict == DIVERGE else None
+    if first_wrong:
+        print(
+            f"the first wrong quantity, in the order a derivation is read: "
+            f"{first_wrong['layer']} {first_wrong['quantity']} ({first_wrong['check']})"
+        )
     if verdict == AGREE:
         print(
             "\nAGREES with torch within tolerance over the whole run; "
@@ -193,6 +217,7 @@ def verify(settings: Settings, out_dir: Path) -> int:
         "first_parting": parting,
         "published": published,
         "edges": edges,
+        "first_wrong": first_wrong,
         "trajectory": traj.report(),
     }
     (out_dir / "report.json").write_text(json.dumps(_strict(report), indent=1) + "\n")

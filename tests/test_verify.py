@@ -51,12 +51,21 @@ def test_verify_reports_are_byte_identical(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "fixture", ["broken_sign.py", "broken_clamp.py", "broken_chain.py", "broken_bias.py"]
+    ("fixture", "what"),
+    [
+        ("broken_sign.py", "BinaryCrossEntropyLoss dL/dyhat"),
+        ("broken_clamp.py", "BinaryCrossEntropyLoss loss"),
+        ("broken_chain.py", "MyNetwork W after step"),
+        ("broken_bias.py", "MyNetwork b after step"),
+    ],
 )
-def test_broken_implementation_fails_verify(fixture: str, tmp_path: Path) -> None:
+def test_broken_implementation_fails_verify(fixture: str, what: str, tmp_path: Path) -> None:
+    """verify's verdict, and the quantity that is wrong (not the loss, which parts first)."""
     code = verify(Settings(str(IMPLS / fixture), epochs=30), tmp_path)
     assert code == 1
-    assert json.loads((tmp_path / "report.json").read_text())["verdict"] == "diverge"
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["verdict"] == "diverge"
+    assert f"{report['first_wrong']['layer']} {report['first_wrong']['quantity']}" == what
 
 
 def test_verify_expecting_torch_fails_the_tutorial_at_the_edges(tmp_path: Path) -> None:

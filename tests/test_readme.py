@@ -1,0 +1,80 @@
+"""The README tells the truth where a test can tell: the commands it lists exist and accept the
+options it names, and the counts it states come from the code."""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+import scratch
+import scratch.stable
+from reference.__main__ import _parser
+from reference.checks import all_checks
+from reference.divergences import register
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text()
+
+
+def _sessions() -> set[str]:
+    tree = ast.parse((ROOT / "noxfile.py").read_text())
+    return {
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef)
+        and any("session" in ast.unparse(d) for d in node.decorator_list)
+    }
+
+
+def test_every_nox_session_named_exists() -> None:
+    named = set(re.findall(r"nox -s (\w+)", README))
+    assert named, "the README names no nox session"
+    assert named <= _sessions(), f"named but missing: {named - _sessions()}"
+
+
+def _options(command: str) -> set[str]:
+    subparsers = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
+    parser = subparsers.choices[command]
+    return {option for action in parser._actions for option in action.option_strings}
+
+
+@pytest.mark.parametrize("command", ["check", "verify"])
+def test_every_option_named_is_accepted(command: str) -> None:
+    mentioned = set()
+    for line in re.findall(rf"python -m reference {command}[^\n`]*", README):
+        mentioned |= set(re.findall(r"--[a-z-]+", line))
+    if command == "verify":  # "Options, after `--`: ..." lists verify's options
+        options_line = README.split("Options, after `--`:")[1].split("\n\n")[0]
+        mentioned |= set(re.findall(r"--[a-z-]+", options_line))
+    if command == "check":
+        mentioned |= set(re.findall(r"`(--only|--jobs|--expect|--xfails-file)", README))
+    assert mentioned, f"the README names no option of {command}"
+    assert mentioned <= _options(command), f"not accepted: {mentioned - _options(command)}"
+
+
+def _number(pattern: str) -> int:
+    match = re.search(pattern, README)
+    assert match, f"the README no longer says {pattern!r}"
+    return int(match.group(1))
+
+
+def test_counts_come_from_the_code() -> None:
+    slips = [p for p in (ROOT / "tests/impls/slips").glob("*.py") if not p.name.startswith("_")]
+    assert _number(r"`tests/impls/slips/`, (\d+) implementations") == len(slips)
+    assert _number(r"\*\*(\d+) of \d+ turn the checks red\*\*") == len(slips)
+    checks = list(all_checks(scratch, devices=("cpu",)))
+    assert _number(r"yields (\d+) checks for the tutorial's code") == len(checks)
+    # The tutorial's known divergences: the edge checks with a register row beyond tolerance.
+    known = {
+        (r.layer, r.dtype, tuple(r.inputs.items())) for r in register() if not r.within_tolerance
+    }
+    assert _number(r"passes with (\d+) known divergences") == len(known)
+    assert _number(r"my_net +(\d+) +\d+ +0") == len(checks) - len(known)
+    stable = list(all_checks(scratch.stable, devices=("cpu",)))
+    assert _number(r"--expect torch`:\n?(\d+) passed") == len(stable)
+    broken = sorted(p.name for p in (ROOT / "tests/impls").glob("broken_*.py"))
+    assert broken == [f"broken_{n}.py" for n in ("bias", "chain", "clamp", "contract", "sign")]
