@@ -91,7 +91,8 @@ class Check:
             # Valid input, so an exception is the implementation's failure, and named.
             raise CheckFailure(
                 f"{self.id}: the implementation raised {type(exc).__name__}: {exc} "
-                "(on valid input; the check's id names the input)"
+                "(on valid input; the check's id names the input)",
+                quantity=f"raised {type(exc).__name__}",
             ) from exc
 
 
@@ -124,7 +125,11 @@ def _edge(point: EdgePoint, path: str, device: str, expect: str) -> Callable[[Mo
     def body(impl: ModuleType) -> None:
         verdict = judge_edge(point, impl, device, path, expect)
         if verdict.failures:
-            quantity = verdict.failures[0].split(" differs")[0].removeprefix(point.layer).strip()
+            first = verdict.failures[0]
+            if " differs from the reference" in first:
+                quantity = first.split(" differs")[0].removeprefix(point.layer).strip()
+            else:
+                quantity = "raised an exception"
             raise CheckFailure("\n".join(verdict.failures), point.layer, quantity)
         if verdict.known:
             raise KnownDivergence("known divergence " + "; ".join(verdict.known))
@@ -235,6 +240,207 @@ def _initial_weights(shape: tuple[int, int], seed: int) -> Callable[[ModuleType]
     return body
 
 
+# --- state between calls, aliasing, inputs left alone ---------------------------------------
+# The tutorial's classes are stateless: a call's result depends on its arguments and the
+# weights alone. These checks call in orders the happy sequence never does, so that a result
+# computed from a previous call's leftovers, an input changed in place, or a returned array
+# that the next call overwrites, shows.
+
+STATE_SHAPE, STATE_LR = (3, 4), 0.1
+
+
+def _samples(seed: int, dtype: Any) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Two different samples of the same shape (the second from another seed)."""
+    return NETWORK.sample(seed, STATE_SHAPE, dtype), NETWORK.sample(seed + 100, STATE_SHAPE, dtype)
+
+
+def _twin_step(a: dict[str, np.ndarray], dtype: Any) -> Any:
+    from reference.twin import TorchTwin
+
+    twin = TorchTwin(a["W"], a["b"], STATE_LR, "cpu", dtype)
+    twin.step(a["x"], a["y"])
+    return twin
+
+
+def _assert_step(net: Any, a: dict[str, np.ndarray], dtype: Any, how: str) -> None:
+    twin = _twin_step(a, dtype)
+    where = {"layer": "MyNetwork", "inputs": {**a, "lr": STATE_LR, "calls": how}, "dtype": dtype}
+    assert_match(net.linear1.weight, twin.weight, quantity="W after step", **where)
+    assert_match(net.linear1.bias, twin.bias, quantity="b after step", **where)
+
+
+def _update_alone(dtype: Any, seed: int, before: str) -> Callable[[ModuleType], None]:
+    """update_weights with no forward_loss before it, or after forward_loss on another sample."""
+
+    def body(impl: ModuleType) -> None:
+        a, other = _samples(seed, dtype)
+        net = impl_side.new_network(impl, a["W"], a["b"])
+        if before == "other-sample":
+            net.forward_loss(other["x"], other["y"])
+        net.update_weights(a["x"], a["y"], STATE_LR)
+        how = "update_weights alone" if before == "nothing" else "forward_loss(x2, y2), then "
+        _assert_step(net, a, dtype, how + ("update_weights(x, y)" if before != "nothing" else ""))
+
+    return body
+
+
+def _networks_in_turn(dtype: Any, seed: int) -> Callable[[ModuleType], None]:
+    """Two networks stepped in turn, then a new one made after them: each as if alone."""
+
+    def body(impl: ModuleType) -> None:
+        a, other = _samples(seed, dtype)
+        first = impl_side.new_network(impl, a["W"], a["b"])
+        second = impl_side.new_network(impl, other["W"], other["b"])
+        for net, sample in ((first, a), (second, other)):
+            net.forward_loss(sample["x"], sample["y"])
+            net.update_weights(sample["x"], sample["y"], STATE_LR)
+        _assert_step(first, a, dtype, "two networks stepped in turn (the first)")
+        _assert_step(second, other, dtype, "two networks stepped in turn (the second)")
+        third = impl_side.new_network(impl, a["W"], a["b"])
+        third.update_weights(a["x"], a["y"], STATE_LR)
+        _assert_step(third, a, dtype, "a network made after two others were trained")
+
+    return body
+
+
+def _backward_after_forward(layer: Layer, dtype: Any, seed: int) -> Callable[[ModuleType], None]:
+    """Each layer's backward on one input after its forward on another: the partials at the
+    backward's input (as a fresh layer gives them, which the partials checks hold to torch)."""
+
+    def body(impl: ModuleType) -> None:
+        a, other = _samples(seed, dtype)
+        fresh = layer.partials(impl, _layer_inputs(layer, a), "")
+        primed = _primed_partials(impl, layer, _layer_inputs(layer, a), _layer_inputs(layer, other))
+        inputs = {**_layer_inputs(layer, a), "calls": "forward(other input), then backward(input)"}
+        for quantity, value in primed.items():
+            assert_match(
+                value,
+                fresh[quantity],
+                layer=layer.name,
+                quantity=quantity,
+                inputs=inputs,
+                dtype=dtype,
+            )
+
+    return body
+
+
+def _layer_inputs(layer: Layer, a: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """A network sample as a layer's inputs: z = W x + b, yhat = sigmoid(z)."""
+    z = a["W"] @ a["x"] + a["b"]
+    yhat = (1 / (1 + np.exp(-z.astype(np.float64)))).astype(a["W"].dtype)
+    return {
+        "Linear": {"W": a["W"], "b": a["b"], "x": a["x"]},
+        "Sigmoid": {"z": z},
+        "BinaryCrossEntropyLoss": {"yhat": yhat, "y": a["y"]},
+    }[layer.name]
+
+
+def _primed_partials(
+    impl: ModuleType, layer: Layer, a: dict[str, np.ndarray], other: dict[str, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """The layer's backward partials at ``a`` from an instance whose forward ran at ``other``."""
+    if layer.name == "Linear":
+        linear = impl_side.new_linear(impl, a["W"], a["b"])
+        linear.forward(other["x"])
+        partials = linear.backward(a["x"])
+        ones = np.ones_like(a["b"])
+        return {
+            "dz/dW": np.outer(ones, partials.output_wrt_weight),
+            "dz/db": ones * partials.output_wrt_bias,
+        }
+    if layer.name == "Sigmoid":
+        sigmoid = impl.Sigmoid()
+        sigmoid.forward(other["z"])
+        return {"dyhat/dz": np.asarray(sigmoid.backward(a["z"]).output_wrt_x)}
+    loss = impl.BinaryCrossEntropyLoss()
+    loss.forward(other["yhat"], other["y"])
+    return {"dL/dyhat": np.asarray(impl_side.bce_backward(loss)(a["yhat"], a["y"]).output_wrt_yhat)}
+
+
+def _inputs_left_alone(dtype: Any, seed: int) -> Callable[[ModuleType], None]:
+    """No call changes the arrays passed to it, and no returned array is overwritten by the
+    next call (a result kept by the caller stays what it was)."""
+
+    def body(impl: ModuleType) -> None:
+        a, other = _samples(seed, dtype)
+        net = impl_side.new_network(impl, a["W"], a["b"])
+        kept = {k: v.copy() for k, v in a.items()}
+        results: list[tuple[str, Any, np.ndarray]] = []
+
+        def keep(name: str, value: Any) -> None:
+            results.append((name, value, np.array(value, copy=True)))
+
+        z = net.linear1.forward(a["x"])
+        keep("Linear.forward", z)
+        keep(
+            "Linear.backward(...).output_wrt_weight", net.linear1.backward(a["x"]).output_wrt_weight
+        )
+        sigmoid, loss = impl.Sigmoid(), impl.BinaryCrossEntropyLoss()
+        yhat = sigmoid.forward(np.array(z, copy=True))
+        keep("Sigmoid.forward", yhat)
+        keep(
+            "Sigmoid.backward(...).output_wrt_x",
+            sigmoid.backward(np.array(z, copy=True)).output_wrt_x,
+        )
+        keep("BinaryCrossEntropyLoss.forward", loss.forward(np.array(yhat, copy=True), a["y"]))
+        keep("MyNetwork.forward_loss", net.forward_loss(a["x"], a["y"]))
+        net.update_weights(a["x"], a["y"], STATE_LR)
+        for name in ("x", "y"):
+            if not np.array_equal(a[name], kept[name]):
+                raise CheckFailure(
+                    f"MyNetwork changed its input {name} in place: it was {kept[name]}, "
+                    f"after the calls it is {a[name]}",
+                    "MyNetwork",
+                    f"input {name}",
+                )
+        # The next calls, on another sample: nothing returned before may change.
+        z2 = net.linear1.forward(other["x"])
+        net.linear1.backward(other["x"])
+        yhat2 = sigmoid.forward(np.array(z2, copy=True))
+        sigmoid.backward(np.array(z2, copy=True))
+        loss.forward(np.array(yhat2, copy=True), other["y"])
+        net.forward_loss(other["x"], other["y"])
+        net.update_weights(other["x"], other["y"], STATE_LR)
+        for name, value, copy in results:
+            if not np.array_equal(np.asarray(value), copy, equal_nan=True):
+                raise CheckFailure(
+                    f"{name} returned an array that a later call overwrote: it was {copy}, "
+                    f"after the next calls it is {np.asarray(value)} (return a new array)",
+                    name.split(".")[0],
+                    "returned array",
+                )
+
+    return body
+
+
+def _sum_past_the_clamp(dtype: Any) -> Callable[[ModuleType], None]:
+    """A sample whose summed loss passes 100 while no element does (25 + 24 + ... + 21 = 115,
+    with logits small enough that torch's 1e-12 gradient floor stays out of it): a clamp
+    belongs to each element, not to the sum."""
+
+    def body(impl: ModuleType) -> None:
+        a = {
+            "W": np.array([[-25.0], [-24.0], [-23.0], [-22.0], [-21.0]], dtype),
+            "b": np.zeros(5, dtype),
+            "x": np.ones(1, dtype),
+            "y": np.ones(5, dtype),
+            "lr": np.array(STATE_LR),
+        }
+        expected, got = NETWORK.torch(a, "cpu"), NETWORK.partials(impl, a, "")
+        for quantity in ("loss", "dL/dW", "W after step"):
+            assert_match(
+                got[quantity],
+                expected[quantity],
+                layer="MyNetwork",
+                quantity=quantity,
+                inputs=a,
+                dtype=dtype,
+            )
+
+    return body
+
+
 def _devices() -> tuple[str, ...]:
     import torch
 
@@ -300,6 +506,32 @@ def all_checks(
             yield Check(f"raises-{layer.name}-{case.id}", layer.needs, _raises(layer, case))
     if NETWORK not in layers:
         return
+    for (dtype_id, dtype), seed in itertools.product(DTYPES.items(), (0, 1)):
+        for layer in layers:
+            if layer is not NETWORK:
+                yield Check(
+                    f"state-{layer.name}-backward-after-forward-{dtype_id}-seed{seed}",
+                    layer.needs,
+                    _backward_after_forward(layer, dtype, seed),
+                )
+        for before in ("nothing", "other-sample"):
+            yield Check(
+                f"state-update-after-{before}-{dtype_id}-seed{seed}",
+                NETWORK.needs,
+                _update_alone(dtype, seed, before),
+            )
+        yield Check(
+            f"state-networks-in-turn-{dtype_id}-seed{seed}",
+            NETWORK.needs,
+            _networks_in_turn(dtype, seed),
+        )
+        yield Check(
+            f"state-inputs-left-alone-{dtype_id}-seed{seed}",
+            NETWORK.needs,
+            _inputs_left_alone(dtype, seed),
+        )
+    for dtype_id, dtype in DTYPES.items():
+        yield Check(f"sum-past-the-clamp-{dtype_id}", NETWORK.needs, _sum_past_the_clamp(dtype))
     for (shape_id, shape), seed in itertools.product(SHAPES.items(), SEEDS):
         yield Check(
             f"initial-weights-{shape_id}-seed{seed}", NETWORK.needs, _initial_weights(shape, seed)

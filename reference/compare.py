@@ -22,6 +22,19 @@ def _short(value: Any) -> str:
     return np.array2string(np.asarray(value), precision=10, threshold=12, max_line_width=120)
 
 
+def _what_differs(got: np.ndarray, expected: np.ndarray) -> str:
+    """The first of shape, dtype, non-finite values, value that tells the two apart."""
+    if got.shape != expected.shape:
+        return f"shape: got {got.shape}, expected {expected.shape}"
+    if got.dtype != expected.dtype:
+        return f"dtype: got {got.dtype}, expected {expected.dtype}"
+    if got.dtype.kind == "f":
+        for name, test in (("NaN", np.isnan), ("inf", np.isinf)):
+            if np.any(test(got) & np.isfinite(expected)):
+                return f"value: got {name} where the reference is finite"
+    return "value"
+
+
 def mismatch(
     got: Any,
     expected: Any,
@@ -34,8 +47,8 @@ def mismatch(
     """None where ``got`` matches ``expected`` (values, shape and dtype); else the report:
     layer, quantity, inputs, expected, got, and the largest absolute and relative errors."""
     tol = tolerance(dtype, quantity)  # the one table: never a tolerance passed in
-    got_t = torch.as_tensor(np.asarray(got))
-    expected_t = torch.as_tensor(np.asarray(expected))
+    got_a, expected_a = np.asarray(got), np.asarray(expected)
+    got_t, expected_t = torch.as_tensor(got_a), torch.as_tensor(expected_a)
     try:
         torch.testing.assert_close(
             got_t, expected_t, rtol=tol.rtol, atol=tol.atol, equal_nan=True, check_device=False
@@ -43,7 +56,7 @@ def mismatch(
     except AssertionError as exc:
         inputs_text = "; ".join(f"{k}={_short(v)}" for k, v in inputs.items())
         return (
-            f"{layer} {quantity} differs from the reference "
+            f"{layer} {quantity} differs from the reference in {_what_differs(got_a, expected_a)} "
             f"({np.dtype(dtype).name}, rtol={tol.rtol:g}, atol={tol.atol:g})\n"
             f"  input:    {inputs_text}\n"
             f"  expected: {_short(expected)}\n"

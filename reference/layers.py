@@ -275,7 +275,12 @@ def _network_partials(impl: ModuleType, a: Arrays, path: str) -> Arrays:
     net = impl_side.new_network(impl, a["W"], a["b"])
     out = impl_side.network_partials(impl, net, a["x"], a["y"])
     after = impl_side.step(net, a["x"], a["y"], float(a["lr"]), path)
-    return {**out, "loss": after["loss"], "W after step": after["W"], "b after step": after["b"]}
+    # A loss returned as a Python float or a NumPy scalar of another float dtype is accepted
+    # when its value is right; the weights' dtype is checked.
+    loss = np.asarray(after["loss"])
+    if loss.shape == () and loss.dtype.kind == "f":
+        loss = loss.astype(a["W"].dtype)
+    return {**out, "loss": loss, "W after step": after["W"], "b after step": after["b"]}
 
 
 def _network_torch(a: Arrays, device: str) -> Arrays:

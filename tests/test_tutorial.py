@@ -161,3 +161,24 @@ def test_cli_rejects_bad_options(
         main(args)
     assert exit_info.value.code == 2
     assert message in capsys.readouterr().err
+
+
+def test_train_yields_each_epochs_summed_loss() -> None:
+    """The loop's total: the sum over the samples of each loss before its update, against the
+    torch twin's (run in the test itself, so that a mutation of the loop is seen here)."""
+    from reference.compare import assert_match
+    from reference.twin import TorchTwin
+
+    np.random.seed(SEED)
+    net = scratch.MyNetwork(IN_FEATURES, OUT_FEATURES)
+    twin = TorchTwin(net.linear1.weight, net.linear1.bias, LR)
+    losses = np.array([float(loss) for loss in train(net, 3, LR)])
+    expected = np.array([sum(twin.step(x, y) for x, y in samples()) for _ in range(3)])
+    assert_match(
+        losses,
+        expected,
+        layer="train",
+        quantity="trajectory",
+        inputs={"epochs": 3},
+        dtype=np.float32,
+    )
