@@ -7,9 +7,8 @@ from types import ModuleType
 
 import numpy as np
 
-from reference.compare import mismatch
-from reference.divergences import lookup, same_value
 from reference.layers import EdgePoint, edge_values
+from reference.verdicts import KNOWN, PASS, WRONG, judge
 
 EXPECTATIONS = ("tutorial", "torch")
 
@@ -17,7 +16,8 @@ EXPECTATIONS = ("tutorial", "torch")
 @dataclass
 class EdgeVerdict:
     known: list[str] = field(default_factory=list)  # "quantity: cause" of known divergences
-    failures: list[str] = field(default_factory=list)  # compare reports, unexplained
+    failures: list[str] = field(default_factory=list)  # reports, with the evidence
+    notes: list[str] = field(default_factory=list)  # passes other than torch's value
 
 
 def judge_edge(
@@ -27,9 +27,8 @@ def judge_edge(
     path: str = "",
     expect: str = "tutorial",
 ) -> EdgeVerdict:
-    """Each quantity at ``point``: equal to torch within tolerance; else, under ``expect=
-    "tutorial"``, equal to the register's tutorial value (a known divergence); else a failure.
-    An exception the implementation raises is a failure too."""
+    """Each quantity at ``point``, graded (:mod:`reference.verdicts`). An exception the
+    implementation raises is a failure too."""
     verdict = EdgeVerdict()
     # The tutorial's formulas warn (overflow, divide by zero) at these inputs, on purpose.
     with np.errstate(all="ignore"):
@@ -41,25 +40,23 @@ def judge_edge(
                 + (f" (step path {path})" if path else "")
             )
             return verdict
+    a = point.arrays()
     for quantity, expected in edge_values(point, None, device).items():
-        report = mismatch(
-            got[quantity],
-            expected,
-            layer=point.layer,
-            quantity=quantity,
-            inputs=dict(point.inputs),
-            dtype=point.dtype,
-        )
-        if report is None:
-            continue
-        row = lookup(point.layer, point.dtype, point.inputs, quantity)
-        if row is None or not same_value(got[quantity], row.tutorial):
-            verdict.failures.append(report)
-        elif expect == "torch":
-            verdict.failures.append(
-                f"{report}\n  (the tutorial's divergence {row.cause!r}, which --expect torch "
-                "rules out)"
+        with np.errstate(all="ignore"):
+            v = judge(
+                point.layer,
+                a,
+                quantity,
+                got[quantity],
+                expected,
+                point.dtype,
+                expect,
+                edge_key=(point.dtype, point.inputs),
             )
-        else:
-            verdict.known.append(f"{quantity}: {row.cause}")
+        if v.grade == KNOWN:
+            verdict.known.append(v.text)
+        elif v.grade == WRONG:
+            verdict.failures.append(v.text)
+        elif v.grade != PASS:
+            verdict.notes.append(v.text)
     return verdict

@@ -107,6 +107,15 @@ def report(summaries: list[Summary], expected_failures: dict[str, str]) -> str:
             lines += ["", f"{s.spec} fails:"]
             lines += [f"  {what}: {n} checks" for what, n in by_what.most_common()]
             lines += ["first failure, in full:", s.failures[0].check, s.failures[0].message]
+        graded = Counter(
+            what
+            for r in s.results
+            if r.status == "passed" and r.message
+            for what in {part.split(": ", 1)[-1].split(" (")[0] for part in r.message.split("; ")}
+        )
+        if graded:
+            lines += ["", f"{s.spec}: passes that differ from torch (checks):"]
+            lines += [f"  {what}: {n}" for what, n in sorted(graded.items())]
         known = Counter(
             cause.split(": ", 1)[-1]
             for r in s.results

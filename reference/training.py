@@ -114,3 +114,34 @@ def first_parting(t: Trajectory, dtype: Any) -> dict[str, Any] | None:
             if not err <= bound:  # NaN parts too
                 return {"epoch": epoch, "quantity": quantity, "error": err, "bound": bound}
     return None
+
+
+def convention_run(
+    weight: np.ndarray, bias: np.ndarray, epochs: int, lr: float, dtype: Any, convention: str
+) -> tuple[list[float], np.ndarray, np.ndarray]:
+    """The tutorial's training run under a named convention of the loss (reference.oracle),
+    computed in float64 from the same initial weights: the witness for an implementation whose
+    run parts from torch's because it follows that convention, not because it is wrong."""
+    from reference import oracle
+
+    low, high = (float(np.asarray(v, dtype)) for v in (oracle.KERAS_EPS, 1 - oracle.KERAS_EPS))
+    w, b = np.asarray(weight, np.float64).copy(), np.asarray(bias, np.float64).copy()
+    data = samples(np.float64)
+    losses = []
+    with np.errstate(all="ignore"):
+        for _ in range(epochs):
+            total = 0.0
+            for x, y in data:
+                s = 1 / (1 + np.exp(-(w @ x + b)))
+                if convention == oracle.EPS_CLIP:
+                    p = np.clip(s, low, high)
+                    loss = -(y * np.log(p) + (1 - y) * np.log(1 - p))
+                    grad = (p - y) / (p * (1 - p)) * s * (1 - s)
+                else:  # the clip of the finished loss: the loss clipped, the gradient exact
+                    loss = np.minimum(-(y * np.log(s) + (1 - y) * np.log(1 - s)), 100)
+                    grad = s - y
+                total += float(loss.sum())
+                w -= lr * np.outer(grad, x)
+                b -= lr * grad
+            losses.append(total)
+    return losses, w, b

@@ -1,4 +1,5 @@
-"""``python -m tools golden|register|readme|mutation``: the harness's development commands."""
+"""``python -m tools COMMAND``: the development commands (golden, register, readme, mutation,
+evaluation)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import sys
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m tools", description=__doc__)
-    parser.add_argument("command", choices=["golden", "register", "readme", "mutation"])
+    parser.add_argument(
+        "command", choices=["golden", "register", "readme", "mutation", "evaluation"]
+    )
     command = parser.parse_args().command
     if command == "golden":
         from tools.golden import regenerate
@@ -19,6 +22,10 @@ def main() -> int:
         from tools.register import regenerate as regenerate_register
 
         return regenerate_register()
+    if command == "evaluation":
+        from tools.evaluation import main as evaluation
+
+        return evaluation()
     if command == "readme":
         from tools.readme import update_readme
 

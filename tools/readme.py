@@ -1,4 +1,5 @@
-"""The README's generated sections: the claims table and the divergence register."""
+"""The README's generated sections: the claims table, the divergence register and the
+evaluation."""
 
 from __future__ import annotations
 
@@ -13,9 +14,17 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 # What the README says is made by a command, not typed: each section between
 # <!-- name:start --> and <!-- name:end --> comes from a function of the code.
 
+
+def _evaluation() -> str:
+    from tools.evaluation import evaluate, markdown  # about a minute on two cores
+
+    return markdown(evaluate())
+
+
 SECTIONS: dict[str, Callable[[], str]] = {
     "claims": claims_markdown,
     "register": register_markdown,
+    "evaluation": _evaluation,
 }
 
 

@@ -1,0 +1,189 @@
+"""The exact values: a mathematical witness where finite differences cannot serve.
+
+At the exact binary inputs a check used, mpmath (60 significant digits) gives each quantity's
+true value, and, where a convention decides (the clamp at 100, a floor under a gradient, a
+clip of the prediction), each named convention's value computed exactly:
+
+- ``mathematics``: the formula itself (a log of 0 is -inf, 0 * log 0 is its limit 0);
+- ``torch``: each log term clamped at -100 before it is weighted, and dL/dyhat divided by
+  ``max(yhat * (1 - yhat), 1e-12)`` (torch's float constant, float32(1e-12));
+- ``clip of the finished loss``: the tutorial's ``np.clip(loss, -100, 100)`` of each element;
+- ``eps-clip 1e-7``: yhat clipped to [1e-7, 1 - 1e-7] first, both bounds rounded to the
+  dtype (Keras's convention).
+
+Errors are reported in ulps of the dtype, for every side (how libm accuracy is measured).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import mpmath
+import numpy as np
+
+Exact = Any  # an mpmath mpf (finite, or ±inf)
+DIGITS = 60
+TORCH_EPS = float(np.float32(1e-12))
+LOG_FLOOR = -100
+KERAS_EPS = 1e-7
+
+MATHEMATICS, TORCH, CLIP_SUM, EPS_CLIP = (
+    "mathematics",
+    "torch",
+    "clip of the finished loss",
+    "eps-clip 1e-7",
+)
+
+
+def _mp(v: float) -> Exact:
+    return mpmath.mpf(float(v))  # a binary float is an exact mpf
+
+
+def _xlog(weight: Exact, p: Exact) -> Exact:
+    """weight * ln(p), with 0 * ln 0 = 0 (the limit)."""
+    if weight == 0:
+        return mpmath.mpf(0)
+    return weight * (mpmath.log(p) if p > 0 else mpmath.ninf)
+
+
+def _clip_bounds(dtype: Any) -> tuple[Exact, Exact]:
+    """The eps-clip's bounds as an implementation in ``dtype`` has them: 1e-7 and 1 - 1e-7,
+    each rounded to the dtype."""
+    return _mp(float(np.asarray(KERAS_EPS, dtype))), _mp(float(np.asarray(1 - KERAS_EPS, dtype)))
+
+
+_BOUNDS: list[tuple[Exact, Exact]] = []  # the bounds of the dtype being judged (set by exact)
+
+
+def _clip(yhat: Exact) -> Exact:
+    low, high = _BOUNDS[-1]
+    return min(max(yhat, low), high)
+
+
+def _bce(yhat: Exact, y: Exact, convention: str) -> Exact:
+    if convention == EPS_CLIP:
+        yhat = _clip(yhat)
+    if convention == TORCH:
+        log_p = max(mpmath.log(yhat) if yhat > 0 else mpmath.ninf, LOG_FLOOR)
+        log_q = max(mpmath.log(1 - yhat) if yhat < 1 else mpmath.ninf, LOG_FLOOR)
+        return (y - 1) * log_q - y * log_p
+    loss = -(_xlog(y, yhat) + _xlog(1 - y, 1 - yhat))
+    return min(loss, mpmath.mpf(100)) if convention == CLIP_SUM else loss
+
+
+def _bce_grad(yhat: Exact, y: Exact, convention: str) -> Exact:
+    if convention == EPS_CLIP:
+        yhat = _clip(yhat)
+    p = yhat * (1 - yhat)
+    if convention == TORCH:
+        return (yhat - y) / max(p, _mp(TORCH_EPS))
+    if p != 0:
+        return (yhat - y) / p
+    # At yhat in {0, 1}: the limit where the label makes the singular term vanish.
+    if y == yhat:
+        return 1 / (1 - yhat) if yhat == 0 else -1 / yhat
+    return mpmath.inf if yhat > y else mpmath.ninf
+
+
+def _sigmoid(z: Exact) -> Exact:
+    return 1 / (1 + mpmath.exp(-z))
+
+
+def _network(a: dict[str, np.ndarray], convention: str) -> dict[str, list[Exact]]:
+    weight, bias, x, y = (np.asarray(a[k], np.float64) for k in ("W", "b", "x", "y"))
+    lr = _mp(float(a["lr"])) if "lr" in a else None
+    z = [
+        sum((_mp(w) * _mp(xi) for w, xi in zip(row, x, strict=True)), _mp(bi))
+        for row, bi in zip(weight, bias, strict=True)
+    ]
+    s = [_sigmoid(zi) for zi in z]
+    ys = [_mp(v) for v in y]
+    loss = sum((_bce(si, yi, convention) for si, yi in zip(s, ys, strict=True)), mpmath.mpf(0))
+    dl_dyhat = [_bce_grad(si, yi, convention) for si, yi in zip(s, ys, strict=True)]
+    if convention in (TORCH, EPS_CLIP):  # the floored or clipped dL/dyhat times s * (1 - s)
+        dl_dz = [g * si * (1 - si) for g, si in zip(dl_dyhat, s, strict=True)]
+    else:  # d/dz BCE(sigmoid(z), y) = sigmoid(z) - y, exactly
+        dl_dz = [si - yi for si, yi in zip(s, ys, strict=True)]
+    dl_dw = [g * _mp(xi) for g in dl_dz for xi in x]
+    out = {
+        "loss": [loss],
+        "dL/dyhat": dl_dyhat,
+        "dL/dz": dl_dz,
+        "dL/dW": dl_dw,
+        "dL/db": dl_dz,
+    }
+    if lr is not None:
+        out["W after step"] = [_mp(w) - lr * g for w, g in zip(weight.ravel(), dl_dw, strict=True)]
+        out["b after step"] = [_mp(bi) - lr * g for bi, g in zip(bias, dl_dz, strict=True)]
+    return out
+
+
+def _elementwise(f: Callable[..., Exact], *arrays: np.ndarray) -> list[Exact]:
+    flat = [np.asarray(a, np.float64).ravel() for a in arrays]
+    return [f(*(_mp(v) for v in values)) for values in zip(*flat, strict=True)]
+
+
+# layer -> quantity -> the conventions that give it a value of their own
+CONVENTIONS: dict[str, tuple[str, ...]] = {
+    "BinaryCrossEntropyLoss": (MATHEMATICS, TORCH, CLIP_SUM, EPS_CLIP),
+    "Sigmoid": (MATHEMATICS,),
+    "Linear": (MATHEMATICS,),
+    "MyNetwork": (MATHEMATICS, TORCH, CLIP_SUM, EPS_CLIP),
+}
+
+
+def exact(layer: str, a: dict[str, np.ndarray], quantity: str) -> dict[str, list[Exact]]:
+    """Each convention's exact value of ``quantity`` at the inputs ``a`` (flattened), or {}
+    where the oracle does not know the layer or quantity."""
+    out: dict[str, list[Exact]] = {}
+    dtype = next(v.dtype for v in a.values() if v.dtype.kind == "f" and v.ndim)
+    _BOUNDS.append(_clip_bounds(dtype))
+    try:
+        with mpmath.workdps(DIGITS):
+            for convention in CONVENTIONS.get(layer, ()):
+                values = _values(layer, a, quantity, convention)
+                if values is None:
+                    return {}
+                out[convention] = values
+    finally:
+        _BOUNDS.pop()
+    return out
+
+
+def _values(
+    layer: str, a: dict[str, np.ndarray], quantity: str, convention: str
+) -> list[Exact] | None:
+    if layer == "BinaryCrossEntropyLoss":
+        f = {"loss": _bce, "dL/dyhat": _bce_grad}.get(quantity)
+        return (
+            None if f is None else _elementwise(lambda p, y: f(p, y, convention), a["yhat"], a["y"])
+        )
+    if layer == "Sigmoid":
+        f2 = {"yhat": _sigmoid, "dyhat/dz": lambda z: _sigmoid(z) * (1 - _sigmoid(z))}.get(quantity)
+        return None if f2 is None else _elementwise(f2, a["z"])
+    if layer == "MyNetwork":
+        return _network(a, convention).get(quantity)
+    return None
+
+
+def ulps(value: Any, exact_values: list[Exact], dtype: Any) -> float:
+    """The largest error of ``value`` against the exact values, in ulps of ``dtype`` at the
+    exact value (inf where one is finite and the other is not, or either is NaN)."""
+    worst = 0.0
+    for v, e in zip(np.asarray(value, np.float64).ravel(), exact_values, strict=True):
+        if np.isnan(v):
+            return float("nan")
+        if mpmath.isinf(e) or np.isinf(v):
+            if not (np.isinf(v) and mpmath.isinf(e) and (v > 0) == (e > 0)):
+                return float("inf")
+            continue
+        spacing = float(np.spacing(np.abs(np.asarray(float(e), dtype))))
+        worst = max(worst, float(abs(mpmath.mpf(float(v)) - e)) / spacing)
+    return worst
+
+
+def nearest(exact_values: list[Exact], dtype: Any, shape: tuple[int, ...]) -> np.ndarray:
+    """The exact values rounded to ``dtype`` (what a correctly rounded implementation gives)."""
+    with np.errstate(over="ignore"):
+        return np.array([float(e) for e in exact_values], np.float64).astype(dtype).reshape(shape)

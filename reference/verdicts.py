@@ -1,0 +1,126 @@
+"""Graded verdicts: what a value that differs from torch's is, with the evidence.
+
+A value within tolerance of torch's matches torch. One that is not is, in this order:
+
+- **a registered divergence** of the tutorial, where it equals the register's tutorial value
+  exactly (an expected failure under ``expect="tutorial"``, a failure under ``"torch"``);
+- **closer to the mathematics than torch**: within tolerance of the exact value and nearer to
+  it than torch's value (a pass, reported as such);
+- **a named convention** other than torch's (the tutorial's clip of the finished loss, a
+  Keras-style eps-clip of yhat): a pass reported with its name, a failure under ``"torch"``;
+- **wrong**: anything else, NaN or inf where torch and the mathematics are finite included,
+  reported with the exact value and the error of the value, of torch's and of the tutorial's
+  against it, in ulps of the dtype.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from reference import oracle
+from reference.compare import mismatch
+from reference.divergences import lookup, same_value
+
+PASS, CLOSER, CONVENTION, KNOWN, WRONG = "pass", "closer", "convention", "known", "wrong"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    grade: str  # PASS, CLOSER, CONVENTION, KNOWN or WRONG
+    text: str = ""  # the report (WRONG), the cause (KNOWN), or what was found (the others)
+
+
+def _tutorial_value(layer: str, a: dict[str, np.ndarray], quantity: str) -> Any:
+    import scratch
+    from reference.layers import BY_NAME
+
+    try:
+        with np.errstate(all="ignore"):
+            return BY_NAME[layer].partials(scratch, a, "")[quantity]
+    except Exception:  # the tutorial raises on some inputs: then it has no value to show
+        return None
+
+
+def evidence(
+    layer: str, a: dict[str, np.ndarray], quantity: str, got: Any, torch: Any, dtype: Any
+) -> str:
+    """The exact value and each side's error against it, in ulps of the dtype."""
+    exact = oracle.exact(layer, a, quantity)
+    if not exact:
+        return ""
+    math = exact[oracle.MATHEMATICS]
+    shown = np.array2string(
+        oracle.nearest(math, np.float64, (len(math),)), precision=10, threshold=6
+    )
+    name = np.dtype(dtype).name
+    line = f"  exact value {shown}; in {name} ulps from it: got {oracle.ulps(got, math, dtype):.3g}"
+    line += f", torch {oracle.ulps(torch, math, dtype):.3g}"
+    tutorial = _tutorial_value(layer, a, quantity)
+    if tutorial is not None:
+        line += f", the tutorial {oracle.ulps(tutorial, math, dtype):.3g}"
+    return line
+
+
+def judge(
+    layer: str,
+    a: dict[str, np.ndarray],
+    quantity: str,
+    got: Any,
+    torch: Any,
+    dtype: Any,
+    expect: str,
+    edge_key: tuple[str, tuple[tuple[str, float], ...]] | None = None,
+) -> Verdict:
+    """The verdict on ``got`` for ``quantity`` at the inputs ``a``; ``edge_key`` (dtype,
+    inputs) looks the point up in the register."""
+    report = mismatch(got, torch, layer=layer, quantity=quantity, inputs=a, dtype=dtype)
+    if report is None:
+        return Verdict(PASS)
+    if edge_key is not None:
+        row = lookup(layer, edge_key[0], edge_key[1], quantity)
+        if row is not None and same_value(got, row.tutorial):
+            if expect == "torch":
+                return Verdict(
+                    WRONG,
+                    f"{report}\n  (the tutorial's divergence {row.cause!r}, which --expect "
+                    "torch rules out)",
+                )
+            return Verdict(KNOWN, f"{quantity}: {row.cause}")
+    exact = oracle.exact(layer, a, quantity)
+    got_a = np.asarray(got)
+    finite = (
+        np.all(np.isfinite(np.asarray(got_a, np.float64))) if got_a.dtype.kind == "f" else False
+    )
+    if exact and got_a.shape == np.asarray(torch).shape and finite:
+        shape = got_a.shape
+        math = exact[oracle.MATHEMATICS]
+
+        def within(values: list[Any]) -> bool:
+            near = oracle.nearest(values, got_a.dtype, shape)
+            return (
+                mismatch(got_a, near, layer=layer, quantity=quantity, inputs={}, dtype=dtype)
+                is None
+            )
+
+        if within(math):
+            got_ulps, torch_ulps = oracle.ulps(got_a, math, dtype), oracle.ulps(torch, math, dtype)
+            how = (
+                "closer to the mathematics than torch"
+                if got_ulps <= torch_ulps
+                else ("within tolerance of the mathematics, though torch is nearer")
+            )
+            return Verdict(
+                CLOSER,
+                f"{quantity}: {how} ({got_ulps:.3g} ulps from the exact value, torch "
+                f"{torch_ulps:.3g})",
+            )
+        for name in (oracle.CLIP_SUM, oracle.EPS_CLIP):
+            if name in exact and within(exact[name]) and not within(exact[oracle.TORCH]):
+                text = f"{quantity}: the convention '{name}'"
+                if expect == "torch":
+                    return Verdict(WRONG, f"{report}\n  ({text}, which --expect torch rules out)")
+                return Verdict(CONVENTION, text)
+    return Verdict(WRONG, report + "\n" + evidence(layer, a, quantity, got, torch, dtype))
