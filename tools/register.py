@@ -13,9 +13,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+import mpmath
 import numpy as np
 
 import scratch
+from reference import oracle
 from reference.compare import mismatch
 from reference.golden import versions
 from reference.layers import edge_points, edge_values
@@ -26,6 +28,20 @@ REGISTER = Path(__file__).resolve().parent.parent / "reference" / "data" / "regi
 def _number(v: Any) -> float | str:
     v = float(np.asarray(v).ravel()[0])
     return v if np.isfinite(v) else str(v)
+
+
+def _witness(point: Any, quantity: str, tutorial: Any, torch: Any) -> dict[str, Any]:
+    """The exact value at the point (mpmath), and which side is nearer to it, in ulps."""
+    exact = oracle.exact(point.layer, point.arrays(), quantity)[oracle.MATHEMATICS]
+    tutorial_ulps = oracle.ulps(tutorial, exact, point.dtype)
+    torch_ulps = oracle.ulps(torch, exact, point.dtype)
+    if tutorial_ulps < torch_ulps or (np.isnan(torch_ulps) and not np.isnan(tutorial_ulps)):
+        nearer = "tutorial"
+    elif torch_ulps < tutorial_ulps or (np.isnan(tutorial_ulps) and not np.isnan(torch_ulps)):
+        nearer = "torch"
+    else:
+        nearer = "neither"
+    return {"exact": mpmath.nstr(exact[0], 10), "nearer": nearer}
 
 
 def _key(layer: str, dtype: str, inputs: dict[str, float], quantity: str) -> tuple[Any, ...]:
@@ -72,6 +88,7 @@ def recompute(old: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
                     "tutorial": _number(got),
                     "torch": _number(expected),
                     "within_tolerance": beyond is None,
+                    **_witness(point, quantity, got, expected),
                 }
             )
     problems += [f"{k}: a row for a point the edge grid no longer has" for k in set(causes) - seen]
@@ -81,7 +98,7 @@ def recompute(old: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     problems += [f"cause {c!r} has no text in 'causes'" for c in sorted(missing)]
     new = {
         "made_by": "python -m tools register",
-        "versions": versions(),
+        "versions": {**versions(), "mpmath": mpmath.__version__},
         "causes": old["causes"],
         "rows": rows,
     }
