@@ -22,6 +22,7 @@ import numpy as np
 
 from reference import oracle
 from reference.compare import mismatch
+from reference.diagnosis import diagnose
 from reference.divergences import lookup, same_value
 
 PASS, CLOSER, CONVENTION, KNOWN, WRONG = "pass", "closer", "convention", "known", "wrong"
@@ -123,4 +124,6 @@ def judge(
                 if expect == "torch":
                     return Verdict(WRONG, f"{report}\n  ({text}, which --expect torch rules out)")
                 return Verdict(CONVENTION, text)
-    return Verdict(WRONG, report + "\n" + evidence(layer, a, quantity, got, torch, dtype))
+    text = report + "\n" + evidence(layer, a, quantity, got, torch, dtype)
+    slip = diagnose(layer, a, quantity, got, torch, dtype)
+    return Verdict(WRONG, text + ("\n" + slip if slip else ""))

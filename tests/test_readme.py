@@ -63,8 +63,8 @@ def _number(pattern: str) -> int:
 
 
 def test_counts_come_from_the_code() -> None:
-    slips = [p for p in (ROOT / "tests/impls/slips").glob("*.py") if not p.name.startswith("_")]
-    assert _number(r"`tests/impls/slips/`, (\d+) implementations") == len(slips)
+    slips = [p for p in (ROOT / "reference/slips").glob("*.py") if not p.name.startswith("_")]
+    assert _number(r"`reference/slips/`, (\d+) implementations") == len(slips)
     assert _number(r"\*\*(\d+) of \d+ turn the checks red\*\*") == len(slips)
     checks = list(all_checks(scratch, devices=("cpu",)))
     assert _number(r"yields (\d+) checks for the tutorial's code") == len(checks)

@@ -1,5 +1,5 @@
-"""The catalogue of derivation slips and the broken fixtures: each a mistake a person deriving
-by hand could make, written as an implementation (tests/impls/), each turning the checks red,
+"""The catalogue of derivation slips (reference/slips/) and the broken fixtures (tests/impls/):
+each a mistake a person deriving by hand could make, written as an implementation, each red,
 while the tutorial's own code stays green. In-process, through the check generator."""
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from reference.checks import Result, run_checks
 from reference.impl import load_impl
 
 IMPLS = Path(__file__).resolve().parent / "impls"
-SLIPS = sorted(p for p in (IMPLS / "slips").glob("*.py") if not p.name.startswith("_"))
+CATALOGUE = Path(__file__).resolve().parent.parent / "reference" / "slips"
+SLIPS = sorted(p for p in CATALOGUE.glob("*.py") if not p.name.startswith("_"))
 # Each broken fixture, and the layer and quantity its first failure must name: the checks
 # run in the order a derivation is read, so the first failure is the wrong quantity.
 BROKEN = {

@@ -1,6 +1,6 @@
 """``python -m tools evaluation``: the harness judged on implementations it did not write for
 itself: correct-but-different ones (tests/impls/correct/), mathematically equal ones that
-lose accuracy (tests/impls/inaccurate/), slips (tests/impls/slips/), the broken fixtures, and
+lose accuracy (tests/impls/inaccurate/), slips (reference/slips/), the broken fixtures, and
 the tutorial's own code. Prints the README's table; ``tests/test_evaluation.py`` reruns it.
 """
 
@@ -16,7 +16,13 @@ from pathlib import Path
 from reference.checks import run_checks
 from reference.impl import load_impl
 
-IMPLS = Path(__file__).resolve().parent.parent / "tests" / "impls"
+ROOT = Path(__file__).resolve().parent.parent
+IMPLS = ROOT / "tests" / "impls"
+FOLDERS = {
+    "correct": IMPLS / "correct",
+    "inaccurate": IMPLS / "inaccurate",
+    "slips": ROOT / "reference" / "slips",
+}
 # folder -> the verdict each implementation in it should get
 EXPECTED = {"correct": "passes", "inaccurate": "fails", "slips": "fails"}
 
@@ -32,7 +38,7 @@ class Row:
 def implementations() -> list[tuple[str, Path]]:
     out = [("tutorial", IMPLS / "tutorial_verbatim.py")]
     for kind in EXPECTED:
-        out += [(kind, p) for p in sorted((IMPLS / kind).glob("[a-z]*.py"))]
+        out += [(kind, p) for p in sorted(FOLDERS[kind].glob("[a-z]*.py"))]
     return out
 
 

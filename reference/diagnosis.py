@@ -1,0 +1,50 @@
+"""Which known slip a wrong value looks like: the slip catalogue (``reference/slips/``) as data
+the checks evaluate. At the failing input each catalogued slip computes the same quantity;
+one that differs from torch there and gives the implementation's value names the slip."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+from reference.compare import mismatch
+from reference.impl import load_impl
+
+
+@cache
+def catalogue() -> tuple[tuple[str, ModuleType], ...]:
+    """(what the slip is, its implementation), for each slip, in name order."""
+    with resources.as_file(resources.files("reference") / "slips") as folder:
+        paths = sorted(p for p in folder.glob("[a-z]*.py"))
+        out = []
+        for path in paths:
+            module = load_impl(str(path))
+            what = (module.__doc__ or path.stem).strip().splitlines()[0]
+            out.append((what.removeprefix("Slip: ").rstrip("."), module))
+    return tuple(out)
+
+
+def diagnose(
+    layer: str, a: dict[str, np.ndarray], quantity: str, got: Any, torch: Any, dtype: Any
+) -> str | None:
+    """ "got ..., which is what 'SLIP' gives here", or None where no slip gives it."""
+    from reference.layers import BY_NAME
+
+    record = BY_NAME.get(layer)
+    if record is None:
+        return None
+    for what, slip in catalogue():
+        try:
+            with np.errstate(all="ignore"):
+                value = record.partials(slip, a, "")[quantity]
+        except Exception:  # the slip raises at this input: it gives no value to compare
+            continue
+        where = {"layer": layer, "quantity": quantity, "inputs": {}, "dtype": dtype}
+        if mismatch(value, torch, **where) is not None and mismatch(got, value, **where) is None:
+            shown = np.array2string(np.asarray(got), precision=6, threshold=6)
+            return f"  got {shown}, which is what the slip '{what}' gives here"
+    return None
