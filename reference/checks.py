@@ -40,9 +40,8 @@ from reference.layers import (
     Layer,
     edge_points,
 )
-from reference.training import convention_run, train_side_by_side
+from reference.training import convention_run
 from reference.verdicts import PASS, WRONG, judge
-from scratch.data import IN_FEATURES, OUT_FEATURES
 
 __all__ = [
     "Check",
@@ -173,43 +172,6 @@ def _raises(layer: Layer, case: Any) -> Callable[[ModuleType], str | None]:
             layer.name,
             "error",
         )
-
-    return body
-
-
-TRAINING_EPOCHS = 200
-
-
-def _training(
-    dtype: Any, seed: int, lr: float, device: str, expect: str
-) -> Callable[[ModuleType], str | None]:
-    """The tutorial's loop on its five samples, epoch by epoch, against the torch twin; a run
-    that parts from torch's passes, named, where it follows another convention's run."""
-
-    def body(impl: ModuleType) -> str | None:
-        run = train_side_by_side(impl, seed, TRAINING_EPOCHS, lr, dtype, device)
-        if run.crash is not None:
-            raise CheckFailure(
-                f"training run ({seed=}, {lr=}): {run.crash}", "MyNetwork", "trajectory"
-            )
-        where = {"layer": "MyNetwork", "inputs": {"seed": seed, "lr": lr}, "dtype": dtype}
-        try:
-            assert_match(
-                np.array(run.impl_loss), np.array(run.torch_loss), quantity="trajectory", **where
-            )
-            for got, expected in zip(run.impl_weights, run.torch_weights, strict=True):
-                assert_match(got, expected, quantity="trained weights", **where)
-        except CheckFailure:
-            np.random.seed(seed)
-            start = impl.MyNetwork(IN_FEATURES, OUT_FEATURES).linear1
-            start_weights = (np.asarray(start.weight, dtype), np.asarray(start.bias, dtype))
-            note = _convention_followed(
-                run.impl_loss, run.impl_weights, start_weights, TRAINING_EPOCHS, lr, dtype, expect
-            )
-            if note is None:
-                raise
-            return note
-        return None
 
     return body
 
@@ -599,14 +561,6 @@ def all_checks(
     for (shape_id, shape), seed in itertools.product(SHAPES.items(), SEEDS):
         yield Check(
             f"initial-weights-{shape_id}-seed{seed}", NETWORK.needs, _initial_weights(shape, seed)
-        )
-    for (dtype_id, dtype), seed, lr, device in itertools.product(
-        DTYPES.items(), SEEDS, (0.01, 0.03), devices
-    ):
-        yield Check(
-            f"training-{dtype_id}-seed{seed}-lr{lr:g}-{device}",
-            NETWORK.needs,
-            _training(dtype, seed, lr, device, expect),
         )
     for name in golden.GOLDEN_RUNS:
         yield Check(f"golden-{name}", NETWORK.needs, _golden(name, expect))
