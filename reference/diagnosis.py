@@ -40,7 +40,8 @@ def diagnose(
     for what, slip in catalogue():
         try:
             with np.errstate(all="ignore"):
-                value = record.partials(slip, a, "")[quantity]
+                # A copy each: some slips change their inputs in place.
+                value = record.partials(slip, {k: v.copy() for k, v in a.items()}, "")[quantity]
         except Exception:  # the slip raises at this input: it gives no value to compare
             continue
         where = {"layer": layer, "quantity": quantity, "inputs": {}, "dtype": dtype}

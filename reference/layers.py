@@ -396,6 +396,7 @@ def edge_values(
     """The checked quantities at an edge point, from ``impl`` (or from torch where None)."""
     layer = point.spec
     a = point.arrays()
-    values = layer.torch(a, device) if impl is None else layer.partials(impl, a, path)
+    mine = {k: v.copy() for k, v in a.items()}  # the implementation may change its inputs
+    values = layer.torch(a, device) if impl is None else layer.partials(impl, mine, path)
     keep = layer.edge_quantities or tuple(values)
     return {q: values[q] for q in keep}

@@ -40,7 +40,9 @@ def _tutorial_value(layer: str, a: dict[str, np.ndarray], quantity: str) -> Any:
 
     try:
         with np.errstate(all="ignore"):
-            return BY_NAME[layer].partials(scratch, a, "")[quantity]
+            return BY_NAME[layer].partials(scratch, {k: v.copy() for k, v in a.items()}, "")[
+                quantity
+            ]
     except Exception:  # the tutorial raises on some inputs: then it has no value to show
         return None
 
@@ -95,7 +97,10 @@ def judge(
     finite = (
         np.all(np.isfinite(np.asarray(got_a, np.float64))) if got_a.dtype.kind == "f" else False
     )
-    if exact and got_a.shape == np.asarray(torch).shape and finite:
+    torch_a = np.asarray(torch)
+    # Only a value of torch's shape and dtype can be right differently; another dtype or
+    # shape is wrong whatever its value.
+    if exact and got_a.shape == torch_a.shape and got_a.dtype == torch_a.dtype and finite:
         shape = got_a.shape
         math = exact[oracle.MATHEMATICS]
 
