@@ -8,7 +8,6 @@ import pytest
 from reference.compare import assert_match
 from reference.golden import GOLDEN_RUNS, load, same_stack, torch_run, versions
 
-
 # The short runs (20 of 200 epochs) retrain torch for 3 s of the fast loop: CI runs them.
 RUNS = [
     pytest.param(name, marks=[pytest.mark.slow] if name.startswith("short-") else [])
