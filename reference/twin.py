@@ -1,21 +1,7 @@
 """The torch.nn twins of the tutorial's layers, and the partials autograd computes for them.
 
-Every partial is returned under the harness's quantity names, the same for both sides:
-
-========== ============================================ ===============================
-name       meaning                                      the tutorial's attribute
-========== ============================================ ===============================
-loss       per-element BCE loss                         BinaryCrossEntropyLoss.forward
-dL/dyhat   d(sum loss)/d yhat                           .backwards(...).output_wrt_yhat
-yhat       sigmoid(z)                                   Sigmoid.forward
-dyhat/dz   d yhat_i / d z_i (the Jacobian's diagonal)   Sigmoid.backward(...).output_wrt_x
-z          W x + b                                      Linear.forward
-dz/dW      d(sum z)/dW, every row equal to x            Linear.backward(...).output_wrt_weight
-dz/db      d(sum z)/db, ones                            Linear.backward(...).output_wrt_bias
-dL/dz      d(sum loss)/dz through the network           loss_wrt_linear1 in update_weights
-dL/dW      d(sum loss)/dW                               loss_wrt_weight in update_weights
-dL/db      d(sum loss)/db                               loss_wrt_bias in update_weights
-========== ============================================ ===============================
+Every partial is returned under the harness's quantity names, the same for both sides (the
+table in :mod:`reference.layers`).
 """
 
 from __future__ import annotations
