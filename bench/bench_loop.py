@@ -7,6 +7,7 @@ medians into ratio tables and a picture (bench/report.py).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -14,7 +15,7 @@ import numpy as np
 import pytest
 import torch
 
-from bench.cases import DTYPE, IMPLEMENTATIONS, problem, to_device, torch_step
+from bench.cases import DTYPE, IMPLEMENTATIONS, compiled_epoch, problem, to_device, torch_step
 from bench.conftest import TORCH_THREADS
 from scratch.data import EPOCHS, IN_FEATURES, OUT_FEATURES, samples
 
@@ -24,6 +25,7 @@ EPOCH_SAMPLES = [5, 100, 1000, 10_000]
 RIVALS = [
     pytest.param("tutorial", "cpu", id="tutorial"),
     pytest.param("stable", "cpu", id="stable"),
+    pytest.param("compiled", "cpu", id="compiled"),
     pytest.param("torch", "cpu", id="torch-cpu"),
     pytest.param("torch", "cuda", id="torch-cuda", marks=CUDA),
 ]
@@ -105,6 +107,26 @@ def bench_epoch(benchmark: Any, impl: str, device: str, n: int) -> None:
     check(benchmark.pedantic(epoch, rounds=5 if n >= 1000 else 20, warmup_rounds=1))
 
 
+@pytest.mark.parametrize("n", EPOCH_SAMPLES, ids=[f"{n}samples" for n in EPOCH_SAMPLES])
+def bench_epoch_compiled_loop(benchmark: Any, n: int) -> None:
+    """One epoch in one call: scratch.compiled's train_epoch runs the loop in compiled code."""
+    benchmark.group = f"epoch of {n} samples"
+    shape = (IN_FEATURES, OUT_FEATURES)
+    weight, bias, data = problem(*shape, n_samples=n)
+    epoch = compiled_epoch(weight, bias)
+    start = time.perf_counter()
+    epoch(data[:1])  # the first call loads (or compiles) the kernels: timed once, reported
+    info(
+        benchmark,
+        "compiled-epoch",
+        "cpu",
+        shape,
+        samples=n,
+        first_call_s=time.perf_counter() - start,
+    )
+    check(benchmark.pedantic(epoch, args=(data,), rounds=20, warmup_rounds=1))
+
+
 @pytest.mark.parametrize(("impl", "device"), RIVALS)
 def bench_tutorial_run(benchmark: Any, impl: str, device: str) -> None:
     """The tutorial's whole run: seed 42, MyNetwork(3, 4), lr 0.01, 2000 epochs."""
@@ -126,3 +148,25 @@ def bench_tutorial_run(benchmark: Any, impl: str, device: str) -> None:
     last = benchmark.pedantic(run, rounds=3)
     check(last)
     assert last < 0.22  # the tutorial's run ends at 0.2137
+
+
+def bench_tutorial_run_compiled_loop(benchmark: Any) -> None:
+    """The tutorial's whole run with scratch.compiled's train_epoch, one call an epoch."""
+    benchmark.group = "tutorial run (2000 epochs)"
+    shape = (IN_FEATURES, OUT_FEATURES)
+    info(benchmark, "compiled-epoch", "cpu", shape, epochs=EPOCHS)
+    np.random.seed(42)
+    weight = np.random.randn(OUT_FEATURES, IN_FEATURES).astype(DTYPE)
+    bias = np.random.randn(OUT_FEATURES).astype(DTYPE)
+    data = samples()
+
+    def run() -> float:
+        epoch = compiled_epoch(weight, bias)
+        total = 0.0
+        for _ in range(EPOCHS):
+            total = epoch(data)
+        return total
+
+    last = benchmark.pedantic(run, rounds=3)
+    check(last)
+    assert last < 0.22

@@ -9,6 +9,7 @@ import numpy as np
 import torch
 
 import scratch
+import scratch.compiled
 import scratch.stable
 from reference.impl import new_network
 from reference.twin import TorchTwin
@@ -54,6 +55,23 @@ def stable_step(weight: np.ndarray, bias: np.ndarray) -> Step:
     return lambda x, y: net.train_step(x, y, LR)
 
 
+def compiled_step(weight: np.ndarray, bias: np.ndarray) -> Step:
+    net = new_network(scratch.compiled, weight, bias)
+    return lambda x, y: net.train_step(x, y, LR)
+
+
+def compiled_epoch(weight: np.ndarray, bias: np.ndarray) -> Callable[[Data], float]:
+    """scratch.compiled's epoch: the whole per-sample loop in one compiled call."""
+    net = new_network(scratch.compiled, weight, bias)
+
+    def epoch(data: Data) -> float:
+        xs = np.stack([x for x, _ in data])
+        ys = np.stack([y for _, y in data])
+        return float(net.train_epoch(xs, ys, LR).sum())
+
+    return epoch
+
+
 def torch_step(
     weight: np.ndarray, bias: np.ndarray, device: str = "cpu"
 ) -> Callable[[Any, Any], float]:
@@ -69,5 +87,6 @@ def to_device(data: Data, device: str) -> list[tuple[torch.Tensor, torch.Tensor]
 IMPLEMENTATIONS: dict[str, Callable[..., Any]] = {
     "tutorial": tutorial_step,
     "stable": stable_step,
+    "compiled": compiled_step,
     "torch": torch_step,
 }

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-IMPLS = ("tutorial", "stable", "torch-cpu", "torch-cuda")
+IMPLS = ("tutorial", "stable", "compiled", "compiled-epoch", "torch-cpu", "torch-cuda")
 FLOORS = ("floor: copy W", "floor: numpy call")
 
 
@@ -40,17 +40,23 @@ def step_table(
     rows.sort()
     present = [i for i in IMPLS if any(i in m for _, m in rows)]
     head = "| layer | " + " | ".join(f"{i} µs" for i in present)
-    head += " | tutorial / torch | stable / torch | stable / tutorial | stable / its floor |"
-    lines = [head, "|" + "---|" * (len(present) + 5)]
+    head += (
+        " | tutorial / torch | stable / torch | compiled / torch | stable / tutorial"
+        " | stable / its floor | compiled / copy of W |"
+    )
+    lines = [head, "|" + "---|" * (len(present) + 7)]
     for size, m in rows:
         floor = max(m.get(FLOORS[0], 0.0), m.get(FLOORS[1], 0.0))
         cells = [_us(m[i]) if i in m else "-" for i in present]
         torch_cpu = m.get("torch-cpu", float("nan"))
+        compiled = m.get("compiled", float("nan"))
         ratios = [
             m["tutorial"] / torch_cpu,
             m["stable"] / torch_cpu,
+            compiled / torch_cpu,
             m["stable"] / m["tutorial"],
             m["stable"] / floor,
+            compiled / m.get(FLOORS[0], float("nan")),
         ]
         name = f"{size}x{size}" if size > 3 else "3x4"
         lines.append(
@@ -64,20 +70,27 @@ def step_table(
 
 
 def other_tables(groups: dict[str, dict[str, float]]) -> list[str]:
+    names = IMPLS[:5]
     lines = [
         "| run | "
-        + " | ".join(f"{i} ms" for i in IMPLS[:3])
-        + " | tutorial / torch | stable / torch |"
+        + " | ".join(f"{i} ms" for i in names)
+        + " | tutorial / torch | stable / torch | compiled-epoch / torch"
+        + " | compiled-epoch µs a sample |"
     ]
-    lines.append("|---|---|---|---|---|---|")
+    lines.append("|" + "---|" * (len(names) + 5))
     for group, m in groups.items():
         if group.startswith("step "):
             continue
-        cells = [f"{m[i] * 1e3:,.2f}" if i in m else "-" for i in IMPLS[:3]]
+        cells = [f"{m[i] * 1e3:,.3f}" if i in m else "-" for i in names]
+        torch_cpu = m.get("torch-cpu", float("nan"))
+        epoch = m.get("compiled-epoch", float("nan"))
+        words = group.split()
+        samples = int(words[2]) if group.startswith("epoch of") else 5 * 2000
         lines.append(
             f"| {group} | "
             + " | ".join(cells)
-            + f" | {m['tutorial'] / m['torch-cpu']:.2f} | {m['stable'] / m['torch-cpu']:.2f} |"
+            + f" | {m['tutorial'] / torch_cpu:.2f} | {m['stable'] / torch_cpu:.3f}"
+            + f" | {epoch / torch_cpu:.4f} | {epoch / samples * 1e6:.3f} |"
         )
     return lines
 
@@ -86,7 +99,7 @@ def crossover(rows: list[tuple[int, dict[str, float]]]) -> list[str]:
     """Where each torch step, if ever, becomes faster than each NumPy step."""
     lines = []
     for torch_impl in ("torch-cpu", "torch-cuda"):
-        for numpy_impl in ("tutorial", "stable"):
+        for numpy_impl in ("tutorial", "stable", "compiled"):
             sizes = [s for s, m in rows if torch_impl in m and m[torch_impl] < m[numpy_impl]]
             if any(torch_impl in m for _, m in rows):
                 where = f"from {sizes[0]}x{sizes[0]}" if sizes else "at no size measured"

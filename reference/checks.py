@@ -206,7 +206,10 @@ def _convention_followed(
     return None
 
 
-def _golden(name: str, expect: str) -> Callable[[ModuleType], str | None]:
+def _golden(name: str, expect: str, path: str) -> Callable[[ModuleType], str | None]:
+    """A stored torch run, epoch by epoch, by the step path (train_epoch: each epoch's samples
+    in one call)."""
+
     def body(impl: ModuleType) -> str | None:
         data = golden.load(name)
         seed, lr, epochs, dtype = golden.GOLDEN_RUNS[name]
@@ -214,10 +217,14 @@ def _golden(name: str, expect: str) -> Callable[[ModuleType], str | None]:
         net = impl_side.new_network(impl, weight, bias)
         losses: list[float] = []
         data_set = golden.samples(dtype)
+        xs, ys = np.stack([x for x, _ in data_set]), np.stack([y for _, y in data_set])
         for _ in range(epochs):
+            if path == "train_epoch":
+                losses.append(float(np.sum(net.train_epoch(xs, ys, lr), dtype=np.float64)))
+                continue
             total = 0.0
             for x, y in data_set:
-                total += float(impl_side.step(net, x, y, lr)["loss"])
+                total += float(impl_side.step(net, x, y, lr, path)["loss"])
             losses.append(total)
         where = {"layer": "MyNetwork", "inputs": data["settings"], "dtype": dtype}
         trained = (net.linear1.weight, net.linear1.bias)
@@ -563,8 +570,9 @@ def all_checks(
         yield Check(
             f"initial-weights-{shape_id}-seed{seed}", NETWORK.needs, _initial_weights(shape, seed)
         )
-    for name in golden.GOLDEN_RUNS:
-        yield Check(f"golden-{name}", NETWORK.needs, _golden(name, expect))
+    for name, path in itertools.product(golden.GOLDEN_RUNS, paths(NETWORK)):
+        suffix = "" if path == "two-calls" else f"-{path}"
+        yield Check(f"golden-{name}{suffix}", NETWORK.needs, _golden(name, expect, path))
     for name, prop in properties.PROPERTIES.items():
         yield Check(f"property-{name}", NETWORK.needs, prop)
 

@@ -140,9 +140,10 @@ def network_partials(impl: ModuleType, net: Any, x: np.ndarray, y: np.ndarray) -
     }
 
 
-# How a network takes one step: the tutorial's two calls, or a fused train_step where the
-# implementation has one (scratch.stable does); the suite checks every path an impl offers.
-STEP_PATHS = ("two-calls", "train_step")
+# How a network takes one step: the tutorial's two calls, a fused train_step, or a whole
+# epoch of one sample by train_epoch(X, Y, lr), where the implementation has them
+# (scratch.stable has train_step; scratch.compiled both); the checks take every path it has.
+STEP_PATHS = ("two-calls", "train_step", "train_epoch")
 
 
 def step_paths(impl: ModuleType) -> tuple[str, ...]:
@@ -151,10 +152,12 @@ def step_paths(impl: ModuleType) -> tuple[str, ...]:
 
 
 def step(net: Any, x: np.ndarray, y: np.ndarray, lr: float, path: str = "two-calls") -> Arrays:
-    """One step (forward_loss then update_weights, or train_step); the loss before the update
-    and the new weights."""
+    """One step (forward_loss then update_weights, train_step, or train_epoch on one sample);
+    the loss before the update and the new weights."""
     if path == "train_step":
         loss = net.train_step(x, y, lr)
+    elif path == "train_epoch":
+        loss = net.train_epoch(x[np.newaxis], y[np.newaxis], lr)[0]
     else:
         loss = net.forward_loss(x, y)
         net.update_weights(x, y, lr)

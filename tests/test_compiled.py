@@ -1,0 +1,96 @@
+"""scratch.compiled: every check expecting torch's values (slow: CI runs it), and its own
+guarantees: train_epoch is the per-sample loop, in place, with clear errors."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+import numpy as np
+import pytest
+
+import scratch.compiled
+import scratch.stable
+from reference import impl as impl_side
+from reference.checks import Check, parametrize_with_checks
+from reference.compare import assert_match
+from reference.layers import DTYPES, network_sample
+
+
+@pytest.mark.slow
+@parametrize_with_checks(["scratch.compiled"], expect="torch")
+def test_compiled_passes_every_check_expecting_torch(impl: ModuleType, check: Check) -> None:
+    check(impl)
+
+
+def _samples(n: int, dtype: np.dtype) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    a = network_sample(0, (3, 4), dtype)
+    rng = np.random.default_rng(1)
+    xs = rng.standard_normal((n, 3)).astype(dtype)
+    ys = rng.uniform(0, 1, (n, 4)).astype(dtype)
+    return a["W"], a["b"], xs, ys
+
+
+@pytest.mark.parametrize("dtype", DTYPES.values(), ids=DTYPES.keys())
+def test_train_epoch_is_the_per_sample_loop(dtype: np.dtype) -> None:
+    """Each sample's loss before its update, and the weights after the last, bit for bit the
+    train_step loop's (the same compiled step)."""
+    weight, bias, xs, ys = _samples(7, dtype)
+    epoch = impl_side.new_network(scratch.compiled, weight, bias)
+    loop = impl_side.new_network(scratch.compiled, weight, bias)
+    losses = epoch.train_epoch(xs, ys, 0.1)
+    expected = np.array([loop.train_step(x, y, 0.1) for x, y in zip(xs, ys, strict=True)])
+    np.testing.assert_array_equal(losses, expected)
+    assert losses.dtype == dtype
+    np.testing.assert_array_equal(epoch.linear1.weight, loop.linear1.weight)
+    np.testing.assert_array_equal(epoch.linear1.bias, loop.linear1.bias)
+
+
+def test_train_epoch_matches_the_two_call_path() -> None:
+    weight, bias, xs, ys = _samples(5, np.dtype(np.float64))
+    epoch = impl_side.new_network(scratch.compiled, weight, bias)
+    reference = impl_side.new_network(scratch.stable, weight, bias)
+    losses = epoch.train_epoch(xs, ys, 0.1)
+    where = {"layer": "scratch.compiled", "inputs": {"X": xs, "Y": ys}, "dtype": np.float64}
+    for n, (x, y) in enumerate(zip(xs, ys, strict=True)):
+        assert_match(losses[n], reference.forward_loss(x, y), quantity="loss", **where)
+        reference.update_weights(x, y, 0.1)
+    assert_match(epoch.linear1.weight, reference.linear1.weight, quantity="W after step", **where)
+
+
+def test_train_epoch_updates_in_place() -> None:
+    weight, bias, xs, ys = _samples(3, np.dtype(np.float32))
+    net = impl_side.new_network(scratch.compiled, weight, bias)
+    w, b = net.linear1.weight, net.linear1.bias
+    net.train_epoch(xs, ys, 0.1)
+    assert net.linear1.weight is w
+    assert net.linear1.bias is b
+    assert not np.array_equal(w, weight)
+
+
+@pytest.mark.parametrize(
+    ("xs", "ys", "message"),
+    [
+        (np.ones((2, 2), np.float32), np.zeros((2, 4), np.float32), r"Shape error: X \(2, 2\)"),
+        (np.ones((2, 3), np.float32), np.zeros((3, 4), np.float32), r"and Y \(3, 4\)"),
+        (np.ones(3, np.float32), np.zeros((1, 4), np.float32), "X must have 2 dimension"),
+        (np.ones((1, 3), np.float32), np.full((1, 4), 2.0, np.float32), "Domain error for y"),
+        (np.full((1, 3), np.nan, np.float32), np.zeros((1, 4), np.float32), "X contains NaN"),
+    ],
+    ids=["x-width", "rows", "ndim", "label-range", "nan"],
+)
+def test_train_epoch_rejects_bad_input(xs: np.ndarray, ys: np.ndarray, message: str) -> None:
+    net = scratch.compiled.MyNetwork(3, 4)
+    with pytest.raises(ValueError, match=message):
+        net.train_epoch(xs, ys, 0.1)
+
+
+def test_compiled_is_silent_at_the_edges() -> None:
+    """No warning, no NaN at saturated logits: torch's values (warnings are errors here)."""
+    z = np.array([-1000.0, -100.0, 0.0, 100.0, 1000.0], np.float32)
+    yhat = scratch.compiled.Sigmoid().forward(z)
+    np.testing.assert_array_equal(yhat, [0.0, 0.0, 0.5, 1.0, 1.0])
+    np.testing.assert_array_equal(
+        scratch.compiled.Sigmoid().backward(z).output_wrt_x, [0, 0, 0.25, 0, 0]
+    )
+    loss = scratch.compiled.BinaryCrossEntropyLoss().forward(yhat, np.full(5, 0.5, np.float32))
+    np.testing.assert_array_equal(loss, [50.0, 50.0, np.log(2, dtype=np.float32), 50.0, 50.0])
