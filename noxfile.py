@@ -7,6 +7,8 @@ figures and the tests see the versions recorded next to them.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import nox
 
 nox.options.default_venv_backend = "virtualenv"
@@ -91,6 +93,7 @@ def bench(session: nox.Session) -> None:
     ``nox -s bench -- --benchmark-compare``.
     """
     install(session, "test")
+    Path("out/bench").mkdir(parents=True, exist_ok=True)  # pytest-benchmark writes, not creates
     session.run(
         "pytest",
         "bench",

@@ -60,16 +60,17 @@ def compiled_step(weight: np.ndarray, bias: np.ndarray) -> Step:
     return lambda x, y: net.train_step(x, y, LR)
 
 
-def compiled_epoch(weight: np.ndarray, bias: np.ndarray) -> Callable[[Data], float]:
-    """scratch.compiled's epoch: the whole per-sample loop in one compiled call."""
+def compiled_epoch(
+    weight: np.ndarray, bias: np.ndarray
+) -> Callable[[np.ndarray, np.ndarray], float]:
+    """scratch.compiled's epoch: the whole per-sample loop in one compiled call, on the
+    samples stacked once into X and Y (as a loader would hand them over)."""
     net = new_network(scratch.compiled, weight, bias)
+    return lambda xs, ys: float(net.train_epoch(xs, ys, LR).sum())
 
-    def epoch(data: Data) -> float:
-        xs = np.stack([x for x, _ in data])
-        ys = np.stack([y for _, y in data])
-        return float(net.train_epoch(xs, ys, LR).sum())
 
-    return epoch
+def stacked(data: Data) -> tuple[np.ndarray, np.ndarray]:
+    return np.stack([x for x, _ in data]), np.stack([y for _, y in data])
 
 
 def torch_step(
