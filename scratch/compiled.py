@@ -91,25 +91,50 @@ def _bce_grad(yhat, y):
 
 # Reassociation and fused multiply-adds let the dot product and the rank-1 update use SIMD, as
 # BLAS does (the sums' rounding changes within the tolerance table, never NaN or inf handling).
-@numba.njit(cache=True, fastmath={"reassoc", "contract"})
+FASTMATH = {"reassoc", "contract"}
+
+
+@numba.njit(cache=True, fastmath=FASTMATH, inline="always")
+def _row(weight, bias, x, y, i, one, floor, eps, step, ninf):
+    """Output i of one sample: its loss term; W's row i and b[i] updated in place."""
+    z = bias[i]
+    for j in range(weight.shape[1]):
+        z += weight[i, j] * x[j]
+    s = one / (one + math.exp(-z))
+    log_p = max(math.log(s) if s > 0 else ninf, floor)
+    log_q = max(math.log1p(-s) if s < one else ninf, floor)
+    p = (one - s) * s
+    g = (s - y[i]) / max(p, eps) * p * step
+    for j in range(weight.shape[1]):
+        weight[i, j] += g * x[j]
+    bias[i] += g
+    return (y[i] - one) * log_q - y[i] * log_p
+
+
+@numba.njit(cache=True, fastmath=FASTMATH)
 def _step(weight, bias, x, y, lr):
     """One sample: the loss before the update; W and b updated in place (torch's numerics)."""
     one, floor, eps, step, ninf = _consts(bias, lr)
     loss = one - one
     for i in range(weight.shape[0]):
-        z = bias[i]
-        for j in range(weight.shape[1]):
-            z += weight[i, j] * x[j]
-        s = one / (one + math.exp(-z))
-        log_p = max(math.log(s) if s > 0 else ninf, floor)
-        log_q = max(math.log1p(-s) if s < one else ninf, floor)
-        loss += (y[i] - one) * log_q - y[i] * log_p
-        p = (one - s) * s
-        g = (s - y[i]) / max(p, eps) * p * step
-        for j in range(weight.shape[1]):
-            weight[i, j] += g * x[j]
-        bias[i] += g
+        loss += _row(weight, bias, x, y, i, one, floor, eps, step, ninf)
     return loss
+
+
+@numba.njit(cache=True, fastmath=FASTMATH, parallel=True)
+def _step_parallel(weight, bias, x, y, lr):
+    """_step with its rows (independent: each output's update needs only its own z) shared
+    among the cores, for layers large enough to pay for the threads."""
+    one, floor, eps, step, ninf = _consts(bias, lr)
+    loss = one - one
+    for i in numba.prange(weight.shape[0]):
+        loss += _row(weight, bias, x, y, i, one, floor, eps, step, ninf)
+    return loss
+
+
+# From this many weights a step shares its rows among the cores. Measured on two cores: 32x32
+# 2.1 µs alone, 3.1 µs shared; 64x64 5.2 against 3.3; 1024x1024 233 against 102.
+PARALLEL_FROM = 64 * 64
 
 
 @numba.njit(cache=True)
@@ -211,7 +236,8 @@ class MyNetwork:
             check_probabilities(np.zeros_like(bias), y)
             lr = check_lr(lr)
             x, y = x.astype(bias.dtype), y.astype(bias.dtype)
-        return bias.dtype.type(_step(weight, bias, x, y, lr))
+        kernel = _step_parallel if weight.size >= PARALLEL_FROM else _step
+        return bias.dtype.type(kernel(weight, bias, x, y, lr))
 
     def train_epoch(self, X: np.ndarray, Y: np.ndarray, lr: float) -> np.ndarray:
         """The per-sample loop over the rows of X (and Y) in compiled code; returns each

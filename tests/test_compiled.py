@@ -94,3 +94,25 @@ def test_compiled_is_silent_at_the_edges() -> None:
     )
     loss = scratch.compiled.BinaryCrossEntropyLoss().forward(yhat, np.full(5, 0.5, np.float32))
     np.testing.assert_array_equal(loss, [50.0, 50.0, np.log(2, dtype=np.float32), 50.0, 50.0])
+
+
+@pytest.mark.parametrize("dtype", DTYPES.values(), ids=DTYPES.keys())
+def test_a_large_layer_shares_rows_among_the_cores(dtype: np.dtype) -> None:
+    """From PARALLEL_FROM weights the step runs its rows in parallel: the same weights bit for
+    bit as the one-thread kernel, the loss summed in another order, and torch's step."""
+    from reference.twin import TorchTwin
+
+    a = network_sample(0, (128, 96), dtype)
+    assert a["W"].size >= scratch.compiled.PARALLEL_FROM
+    net = impl_side.new_network(scratch.compiled, a["W"], a["b"])
+    weight, bias = a["W"].copy(), a["b"].copy()
+    loss = net.train_step(a["x"], a["y"], 0.1)
+    alone = scratch.compiled._step(weight, bias, a["x"], a["y"], 0.1)
+    np.testing.assert_array_equal(net.linear1.weight, weight)
+    np.testing.assert_array_equal(net.linear1.bias, bias)
+    twin = TorchTwin(a["W"], a["b"], 0.1, "cpu", dtype)
+    where = {"layer": "scratch.compiled", "inputs": {"shape": "128x96"}, "dtype": dtype}
+    assert_match(loss, np.asarray(alone, dtype), quantity="loss", **where)
+    assert_match(loss, np.asarray(twin.step(a["x"], a["y"]), dtype), quantity="loss", **where)
+    assert_match(net.linear1.weight, twin.weight, quantity="W after step", **where)
+    assert_match(net.linear1.bias, twin.bias, quantity="b after step", **where)
