@@ -92,7 +92,7 @@ def bench(session: nox.Session) -> None:
     Each run is also saved under .benchmarks/; compare with the last one by
     ``nox -s bench -- --benchmark-compare``.
     """
-    install(session, "test")
+    install(session, "test,bench")
     Path("out/bench").mkdir(parents=True, exist_ok=True)  # pytest-benchmark writes, not creates
     session.run(
         "pytest",

@@ -7,6 +7,7 @@ medians into ratio tables and a picture (bench/report.py).
 
 from __future__ import annotations
 
+import importlib.util
 import time
 from collections.abc import Callable
 from typing import Any
@@ -18,6 +19,7 @@ import torch
 from bench.cases import (
     DTYPE,
     IMPLEMENTATIONS,
+    LR,
     compiled_epoch,
     problem,
     stacked,
@@ -28,12 +30,16 @@ from bench.conftest import TORCH_THREADS
 from scratch.data import EPOCHS, IN_FEATURES, OUT_FEATURES, samples
 
 CUDA = pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device")
+JAX = pytest.mark.skipif(
+    importlib.util.find_spec("jax") is None, reason="JAX is not installed (pip install .[bench])"
+)
 SIZES = [(3, 4), (16, 16), (64, 64), (256, 256), (1024, 1024)]  # (in_features, out_features)
 EPOCH_SAMPLES = [5, 100, 1000, 10_000]
 RIVALS = [
     pytest.param("tutorial", "cpu", id="tutorial"),
     pytest.param("stable", "cpu", id="stable"),
     pytest.param("compiled", "cpu", id="compiled"),
+    pytest.param("jax", "cpu", id="jax", marks=JAX),
     pytest.param("torch", "cpu", id="torch-cpu"),
     pytest.param("torch", "cuda", id="torch-cuda", marks=CUDA),
 ]
@@ -51,12 +57,20 @@ def info(benchmark: Any, impl: str, device: str, shape: tuple[int, int], **more:
 
 
 def make_step(impl: str, device: str, weight: np.ndarray, bias: np.ndarray) -> Callable[..., Any]:
+    if impl == "jax":
+        from bench.jax_loop import Net
+
+        return Net(weight, bias, LR).step
     if impl == "torch":
         return torch_step(weight, bias, device)
     return IMPLEMENTATIONS[impl](weight, bias)
 
 
 def inputs(impl: str, device: str, data: list[tuple[np.ndarray, np.ndarray]]) -> list[Any]:
+    if impl == "jax":
+        import jax.numpy as jnp
+
+        return [(jnp.asarray(x), jnp.asarray(y)) for x, y in data]
     return to_device(data, device) if impl == "torch" else data
 
 
@@ -134,6 +148,25 @@ def bench_epoch_compiled_loop(benchmark: Any, n: int) -> None:
         first_call_s=time.perf_counter() - start,
     )
     check(benchmark.pedantic(epoch, args=(xs, ys), rounds=20, warmup_rounds=1))
+
+
+@JAX
+@pytest.mark.parametrize("n", EPOCH_SAMPLES, ids=[f"{n}samples" for n in EPOCH_SAMPLES])
+def bench_epoch_jax_scan(benchmark: Any, n: int) -> None:
+    """One epoch in one call: JAX's lax.scan over the samples, jitted."""
+    import jax.numpy as jnp
+
+    from bench.jax_loop import Net
+
+    benchmark.group = f"epoch of {n} samples"
+    shape = (IN_FEATURES, OUT_FEATURES)
+    weight, bias, data = problem(*shape, n_samples=n)
+    net = Net(weight, bias, LR)
+    xs, ys = (jnp.asarray(a) for a in stacked(data))
+    start = time.perf_counter()
+    net.epoch(xs, ys)  # the first call traces and compiles: timed, reported
+    info(benchmark, "jax-scan", "cpu", shape, samples=n, first_call_s=time.perf_counter() - start)
+    check(benchmark.pedantic(net.epoch, args=(xs, ys), rounds=20, warmup_rounds=1))
 
 
 @pytest.mark.parametrize(("impl", "device"), RIVALS)

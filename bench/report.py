@@ -13,7 +13,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-IMPLS = ("tutorial", "stable", "compiled", "compiled-epoch", "torch-cpu", "torch-cuda")
+IMPLS = (
+    "tutorial",
+    "stable",
+    "compiled",
+    "compiled-epoch",
+    "jax",
+    "jax-scan",
+    "torch-cpu",
+    "torch-cuda",
+)
 FLOORS = ("floor: copy W", "floor: numpy call")
 
 
@@ -41,10 +50,10 @@ def step_table(
     present = [i for i in IMPLS if any(i in m for _, m in rows)]
     head = "| layer | " + " | ".join(f"{i} µs" for i in present)
     head += (
-        " | tutorial / torch | stable / torch | compiled / torch | stable / tutorial"
-        " | stable / its floor | compiled / copy of W |"
+        " | tutorial / torch | stable / torch | compiled / torch | compiled / jax"
+        " | stable / tutorial | stable / its floor | compiled / copy of W |"
     )
-    lines = [head, "|" + "---|" * (len(present) + 7)]
+    lines = [head, "|" + "---|" * (len(present) + 8)]
     for size, m in rows:
         floor = max(m.get(FLOORS[0], 0.0), m.get(FLOORS[1], 0.0))
         cells = [_us(m[i]) if i in m else "-" for i in present]
@@ -54,6 +63,7 @@ def step_table(
             m["tutorial"] / torch_cpu,
             m["stable"] / torch_cpu,
             compiled / torch_cpu,
+            compiled / m.get("jax", float("nan")),
             m["stable"] / m["tutorial"],
             m["stable"] / floor,
             compiled / m.get(FLOORS[0], float("nan")),
@@ -70,14 +80,14 @@ def step_table(
 
 
 def other_tables(groups: dict[str, dict[str, float]]) -> list[str]:
-    names = IMPLS[:5]
+    names = IMPLS[:7]
     lines = [
         "| run | "
         + " | ".join(f"{i} ms" for i in names)
         + " | tutorial / torch | stable / torch | compiled-epoch / torch"
-        + " | compiled-epoch µs a sample |"
+        + " | compiled-epoch / jax-scan | compiled-epoch µs a sample |"
     ]
-    lines.append("|" + "---|" * (len(names) + 5))
+    lines.append("|" + "---|" * (len(names) + 6))
     for group, m in groups.items():
         if group.startswith("step "):
             continue
@@ -90,7 +100,8 @@ def other_tables(groups: dict[str, dict[str, float]]) -> list[str]:
             f"| {group} | "
             + " | ".join(cells)
             + f" | {m['tutorial'] / torch_cpu:.2f} | {m['stable'] / torch_cpu:.3f}"
-            + f" | {epoch / torch_cpu:.4f} | {epoch / samples * 1e6:.3f} |"
+            + f" | {epoch / torch_cpu:.4f} | {epoch / m.get('jax-scan', float('nan')):.2f}"
+            + f" | {epoch / samples * 1e6:.3f} |"
         )
     return lines
 
