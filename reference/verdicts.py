@@ -5,7 +5,8 @@ A value within tolerance of torch's matches torch. One that is not is, in this o
 - **a registered divergence** of the tutorial, where it equals the register's tutorial value
   exactly (an expected failure under ``expect="tutorial"``, a failure under ``"torch"``);
 - **closer to the mathematics than torch**: within tolerance of the exact value and nearer to
-  it than torch's value (a pass, reported as such);
+  it than torch's value (a pass, reported as such; a failure under ``"torch"``, which asks for
+  torch's values);
 - **a named convention** other than torch's (the tutorial's clip of the finished loss, a
   Keras-style eps-clip of yhat): a pass reported with its name, a failure under ``"torch"``;
 - **wrong**: anything else, NaN or inf where torch and the mathematics are finite included,
@@ -118,11 +119,13 @@ def judge(
                 if got_ulps <= torch_ulps
                 else ("within tolerance of the mathematics, though torch is nearer")
             )
-            return Verdict(
-                CLOSER,
+            text = (
                 f"{quantity}: {how} ({got_ulps:.3g} ulps from the exact value, torch "
-                f"{torch_ulps:.3g})",
+                f"{torch_ulps:.3g})"
             )
+            if expect == "torch":  # right, but not torch's value, which the runner asked for
+                return Verdict(WRONG, f"{report}\n  ({text}; --expect torch rules it out)")
+            return Verdict(CLOSER, text)
         for name in (oracle.CLIP_SUM, oracle.EPS_CLIP):
             if name in exact and within(exact[name]) and not within(exact[oracle.TORCH]):
                 text = f"{quantity}: the convention '{name}'"
