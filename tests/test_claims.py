@@ -40,6 +40,9 @@ def _test_functions(path: Path) -> set[str]:
 @pytest.mark.parametrize("claim", CLAIMS, ids=lambda c: c.quote[:40])
 def test_claim_names_tests_that_exist(claim: Claim) -> None:
     assert claim.verdict in {"holds", "holds with a condition", "does not hold"}
+    from reference.divergences import causes
+
+    assert set(claim.causes) <= set(causes()), f"unknown causes in {claim.causes}"
     check_ids = [check.id for check in all_checks(scratch)]
     for node in claim.tests:
         if node.startswith("check "):
