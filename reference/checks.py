@@ -36,6 +36,7 @@ from reference.layers import (
     NETWORK,
     SEEDS,
     SHAPES,
+    Arrays,
     EdgePoint,
     Layer,
     edge_points,
@@ -333,16 +334,21 @@ def _networks_in_turn(dtype: Any, seed: int) -> Callable[[ModuleType], str | Non
 
 
 def _backward_after_forward(
-    layer: Layer, dtype: Any, seed: int
+    layer: Layer,
+    after_forward: Callable[[ModuleType, Arrays, Arrays], Arrays],
+    dtype: Any,
+    seed: int,
 ) -> Callable[[ModuleType], str | None]:
-    """Each layer's backward on one input after its forward on another: the partials at the
-    backward's input (as a fresh layer gives them, which the partials checks hold to torch)."""
+    """A layer's backward on one input after its forward on another (the record's
+    ``after_forward``): the partials at the backward's input, as a fresh layer gives them
+    (which the partials checks hold to torch)."""
 
     def body(impl: ModuleType) -> None:
-        a, other = _samples(seed, dtype)
-        fresh = layer.partials(impl, _layer_inputs(layer, a), "")
-        primed = _primed_partials(impl, layer, _layer_inputs(layer, a), _layer_inputs(layer, other))
-        inputs = {**_layer_inputs(layer, a), "calls": "forward(other input), then backward(input)"}
+        a = layer.sample(seed, STATE_SHAPE, dtype)
+        other = layer.sample(seed + 100, STATE_SHAPE, dtype)
+        fresh = layer.partials(impl, a, "")
+        primed = after_forward(impl, a, other)
+        inputs = {**a, "calls": "forward(other input), then backward(input)"}
         for quantity, value in primed.items():
             assert_match(
                 value,
@@ -354,39 +360,6 @@ def _backward_after_forward(
             )
 
     return body
-
-
-def _layer_inputs(layer: Layer, a: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """A network sample as a layer's inputs: z = W x + b, yhat = sigmoid(z)."""
-    z = a["W"] @ a["x"] + a["b"]
-    yhat = (1 / (1 + np.exp(-z.astype(np.float64)))).astype(a["W"].dtype)
-    return {
-        "Linear": {"W": a["W"], "b": a["b"], "x": a["x"]},
-        "Sigmoid": {"z": z},
-        "BinaryCrossEntropyLoss": {"yhat": yhat, "y": a["y"]},
-    }[layer.name]
-
-
-def _primed_partials(
-    impl: ModuleType, layer: Layer, a: dict[str, np.ndarray], other: dict[str, np.ndarray]
-) -> dict[str, np.ndarray]:
-    """The layer's backward partials at ``a`` from an instance whose forward ran at ``other``."""
-    if layer.name == "Linear":
-        linear = impl_side.new_linear(impl, a["W"], a["b"])
-        linear.forward(other["x"])
-        partials = linear.backward(a["x"])
-        ones = np.ones_like(a["b"])
-        return {
-            "dz/dW": np.outer(ones, partials.output_wrt_weight),
-            "dz/db": ones * partials.output_wrt_bias,
-        }
-    if layer.name == "Sigmoid":
-        sigmoid = impl.Sigmoid()
-        sigmoid.forward(other["z"])
-        return {"dyhat/dz": np.asarray(sigmoid.backward(a["z"]).output_wrt_x)}
-    loss = impl.BinaryCrossEntropyLoss()
-    loss.forward(other["yhat"], other["y"])
-    return {"dL/dyhat": np.asarray(impl_side.bce_backward(loss)(a["yhat"], a["y"]).output_wrt_yhat)}
 
 
 def _inputs_left_alone(dtype: Any, seed: int) -> Callable[[ModuleType], str | None]:
@@ -540,11 +513,11 @@ def all_checks(
         return
     for (dtype_id, dtype), seed in itertools.product(DTYPES.items(), (0, 1)):
         for layer in layers:
-            if layer is not NETWORK:
+            if layer.after_forward is not None:
                 yield Check(
                     f"state-{layer.name}-backward-after-forward-{dtype_id}-seed{seed}",
                     layer.needs,
-                    _backward_after_forward(layer, dtype, seed),
+                    _backward_after_forward(layer, layer.after_forward, dtype, seed),
                 )
         for before in ("nothing", "other-sample"):
             yield Check(

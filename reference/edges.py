@@ -1,4 +1,5 @@
-"""Judging an implementation at one edge point: matches torch, known divergence, or failure."""
+"""Judging an implementation at one edge point, graded (reference.verdicts): matches torch,
+known divergence, closer to the mathematics, a named convention, or wrong with the evidence."""
 
 from __future__ import annotations
 

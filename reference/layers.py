@@ -88,6 +88,9 @@ class Layer:
     grid: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     # The ways an implementation computes the partials (the network: each step path it has).
     paths: Callable[[ModuleType], tuple[str, ...]] = lambda impl: ("",)
+    # The backward partials at inputs a from an instance whose forward ran at other inputs
+    # (impl, a, other): a backward must not differentiate at what its last forward saw.
+    after_forward: Callable[[ModuleType, Arrays, Arrays], Arrays] | None = None
 
     def arrays_at(self, point: dict[str, float], dtype: Any) -> Arrays:
         if self.edge_arrays is not None:
@@ -137,6 +140,13 @@ def _loss_on(values: list[float]) -> Callable[[ModuleType], Any]:
     return lambda impl: impl.BinaryCrossEntropyLoss().forward(yhat, y)
 
 
+def _bce_after_forward(impl: ModuleType, a: Arrays, other: Arrays) -> Arrays:
+    loss = impl.BinaryCrossEntropyLoss()
+    loss.forward(other["yhat"], other["y"])
+    backward = impl_side.bce_backward(loss)
+    return {"dL/dyhat": np.asarray(backward(a["yhat"], a["y"]).output_wrt_yhat)}
+
+
 BCE = Layer(
     name="BinaryCrossEntropyLoss",
     needs=(
@@ -147,6 +157,7 @@ BCE = Layer(
     sample=_bce_sample,
     partials=_bce_partials,
     torch=lambda a, device: twin.bce_partials(a["yhat"], a["y"], device),
+    after_forward=_bce_after_forward,
     # The ±100 clamp: predictions at and near 0 and 1, with hard and soft labels.
     edges=tuple(
         {"yhat": yhat, "y": y}
@@ -188,6 +199,12 @@ def _sigmoid_partials(impl: ModuleType, a: Arrays, path: str) -> Arrays:
     }
 
 
+def _sigmoid_after_forward(impl: ModuleType, a: Arrays, other: Arrays) -> Arrays:
+    sigmoid = impl.Sigmoid()
+    sigmoid.forward(other["z"])
+    return {"dyhat/dz": np.asarray(sigmoid.backward(a["z"]).output_wrt_x)}
+
+
 SIGMOID = Layer(
     name="Sigmoid",
     needs=("Sigmoid", "Sigmoid.forward", "Sigmoid.backward"),
@@ -196,6 +213,7 @@ SIGMOID = Layer(
     },
     partials=_sigmoid_partials,
     torch=lambda a, device: twin.sigmoid_partials(a["z"], device),
+    after_forward=_sigmoid_after_forward,
     # Saturated logits: exp(-z) overflows below -88.7 (float32); sigmoid rounds to 1 above 16.6.
     edges=tuple(
         {"z": z} for z in (-1000.0, -100.0, -88.8, -40.0, -20.0, 20.0, 40.0, 100.0, 1000.0)
@@ -235,6 +253,17 @@ def _linear_backward(impl: ModuleType, a: Arrays) -> Any:
     return impl_side.new_linear(impl, a["W"], a["b"]).backward(a["x"])
 
 
+def _linear_after_forward(impl: ModuleType, a: Arrays, other: Arrays) -> Arrays:
+    linear = impl_side.new_linear(impl, a["W"], a["b"])
+    linear.forward(other["x"])
+    partials = linear.backward(a["x"])
+    ones = np.ones_like(a["b"])
+    return {
+        "dz/dW": np.outer(ones, partials.output_wrt_weight),
+        "dz/db": ones * partials.output_wrt_bias,
+    }
+
+
 LINEAR = Layer(
     name="Linear",
     needs=("Linear", "Linear.weight", "Linear.bias", "Linear.forward", "Linear.backward"),
@@ -243,6 +272,7 @@ LINEAR = Layer(
     },
     partials=_linear_partials,
     torch=lambda a, device: twin.linear_partials(a["W"], a["b"], a["x"], device),
+    after_forward=_linear_after_forward,
     fd=(
         FDTarget(
             "dz/dW",

@@ -1,15 +1,12 @@
-"""Training side by side: an implementation and its torch twin from the same initial weights.
-
-The torch side's trajectory depends only on the initial weights and the settings, so it is
-cached: checking several implementations (or one implementation by several paths) trains
-torch once.
+"""Training side by side (the main job, ``verify``): an implementation and its torch twin
+from the same initial weights; and a named convention's run, the witness for a run that
+parts from torch's because it follows that convention.
 """
 
 from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
-from functools import lru_cache
 from types import ModuleType
 from typing import Any
 
@@ -46,18 +43,17 @@ def _max_abs(a: np.ndarray, b: np.ndarray) -> float:
     return float("nan") if np.isnan(d).any() else float(d.max())
 
 
-@lru_cache(maxsize=64)
 def _torch_run(
-    weight: bytes, bias: bytes, epochs: int, lr: float, dtype: str, device: str
-) -> tuple[tuple[float, ...], tuple[tuple[np.ndarray, np.ndarray], ...]]:
-    w = np.frombuffer(weight, dtype).reshape(OUT_FEATURES, IN_FEATURES).copy()
-    twin = TorchTwin(w, np.frombuffer(bias, dtype).copy(), lr, device, dtype)
+    weight: np.ndarray, bias: np.ndarray, epochs: int, lr: float, dtype: Any, device: str
+) -> tuple[list[float], list[tuple[np.ndarray, np.ndarray]]]:
+    """torch's epoch losses, and its weights after each epoch."""
+    twin = TorchTwin(weight, bias, lr, device, dtype)
     data = samples(dtype)
     losses, weights = [], []
     for _ in range(epochs):
         losses.append(sum(twin.step(x, y) for x, y in data))
         weights.append((twin.weight.copy(), twin.bias.copy()))  # the parameters move on
-    return tuple(losses), tuple(weights)
+    return losses, weights
 
 
 def train_side_by_side(
@@ -71,7 +67,7 @@ def train_side_by_side(
     net.linear1.weight = np.asarray(net.linear1.weight).astype(dtype)
     net.linear1.bias = np.asarray(net.linear1.bias).astype(dtype)
     torch_losses, torch_weights = _torch_run(
-        net.linear1.weight.tobytes(), net.linear1.bias.tobytes(), epochs, lr, dtype.name, device
+        net.linear1.weight, net.linear1.bias, epochs, lr, dtype, device
     )
     data = samples(dtype)
     t = Trajectory()
