@@ -30,9 +30,9 @@ from reference import impl as impl_side
 from reference.compare import CheckFailure, assert_match, mismatch
 from reference.edges import EXPECTATIONS, judge_edge
 from reference.gradcheck import FD_SEEDS, fd_error
+from reference.grown import ALL_LAYERS
 from reference.layers import (
     DTYPES,
-    LAYERS,
     NETWORK,
     SEEDS,
     SHAPES,
@@ -151,7 +151,7 @@ def _edge(
 
 
 def _fd(
-    layer: Layer, target: Any, seed: int, shape: tuple[int, int]
+    layer: Layer, target: Any, seed: int, shape: tuple[int, ...]
 ) -> Callable[[ModuleType], str | None]:
     def body(impl: ModuleType) -> None:
         error = fd_error(layer, target, impl, seed, shape)
@@ -243,11 +243,11 @@ def _golden(name: str, expect: str, path: str) -> Callable[[ModuleType], str | N
     return body
 
 
-def _initial_weights(shape: tuple[int, int], seed: int) -> Callable[[ModuleType], str | None]:
+def _initial_weights(shape: tuple[int, ...], seed: int) -> Callable[[ModuleType], str | None]:
     """MyNetwork draws W then b with np.random.randn under the global seed, in float32."""
 
     def body(impl: ModuleType) -> None:
-        in_features, out_features = shape
+        in_features, out_features = shape[0], shape[1]
         np.random.seed(seed)
         net = impl.MyNetwork(in_features, out_features)
         np.random.seed(seed)
@@ -452,12 +452,17 @@ def _devices() -> tuple[str, ...]:
     return ("cpu", "cuda") if torch.cuda.is_available() else ("cpu",)
 
 
+def _option_id(name: str, value: Any) -> str:
+    """lr0.1 for a number, the value itself for a word (relu, mean)."""
+    return value if isinstance(value, str) else f"{name}{value:g}"
+
+
 def all_checks(
     impl: ModuleType | None = None,
     *,
     expect: str = "tutorial",
     devices: Sequence[str] | None = None,
-    layers: tuple[Layer, ...] = LAYERS,
+    layers: tuple[Layer, ...] = ALL_LAYERS,
 ) -> Iterator[Check]:
     """Every check, in the order a derivation is read: each layer's partials, then the edges,
     the finite differences, bad input, and the network's training runs and properties.
@@ -476,15 +481,17 @@ def all_checks(
     def paths(layer: Layer) -> tuple[str, ...]:
         return layer.paths(impl) if impl is not None else layer.paths(ModuleType("none"))
 
+    layers = tuple(layer for layer in layers if impl is None or layer.applies(impl))
+
     for layer in layers:
         grid = [
             dict(zip(layer.grid, v, strict=True)) for v in itertools.product(*layer.grid.values())
         ]
         for (shape_id, shape), (dtype_id, dtype), seed, options, path, device in itertools.product(
-            SHAPES.items(), DTYPES.items(), SEEDS, grid, paths(layer), devices
+            layer.shapes.items(), DTYPES.items(), SEEDS, grid, paths(layer), devices
         ):
             parts = [layer.name, shape_id, dtype_id, f"seed{seed}"]
-            parts += [f"{k}{v:g}" for k, v in options.items()] + [p for p in (path,) if p]
+            parts += [_option_id(k, v) for k, v in options.items()] + [p for p in (path,) if p]
             yield Check(
                 "partials-" + "-".join([*parts, device]),
                 layer.needs,
@@ -499,7 +506,7 @@ def all_checks(
             )
     for layer in layers:
         for target, (shape_id, shape), seed in itertools.product(
-            layer.fd, SHAPES.items(), FD_SEEDS
+            layer.fd, layer.shapes.items(), layer.fd_seeds or FD_SEEDS
         ):
             yield Check(
                 f"fd-{layer.name}-{target.quantity}-{shape_id}-seed{seed}",
@@ -586,7 +593,7 @@ def run_checks(
     devices: Sequence[str] | None = None,
     select: Callable[[str], bool] | None = None,
     stop_at_first_failure: bool = False,
-    layers: tuple[Layer, ...] = LAYERS,
+    layers: tuple[Layer, ...] = ALL_LAYERS,
 ) -> list[Result]:
     """Every check against ``impl`` (those whose id ``select`` accepts), in order, in this
     process; or up to the first failure."""
@@ -619,6 +626,7 @@ def parametrize_with_checks(
     expect: str = "tutorial",
     expected_failures: Mapping[str, str] | None = None,
     devices: Sequence[str] | None = None,
+    layers: tuple[Layer, ...] = ALL_LAYERS,
 ) -> Any:
     """scikit-learn's shape: ``@parametrize_with_checks(["my_net.py"])`` on
     ``def test_mine(impl, check): check(impl)`` runs every check against each implementation,
@@ -631,7 +639,7 @@ def parametrize_with_checks(
     for spec in impls:
         module = impl_side.load_impl(spec) if isinstance(spec, str) else spec
         name = impl_side.impl_id(spec) if isinstance(spec, str) else module.__name__
-        for check in all_checks(module, expect=expect, devices=devices):
+        for check in all_checks(module, expect=expect, devices=devices, layers=layers):
             seen.add(check.id)
             reason = expected_failures.get(check.id)
             marks = [pytest.mark.xfail(reason=reason, strict=False)] if reason else []

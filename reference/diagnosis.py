@@ -32,17 +32,21 @@ def diagnose(
     layer: str, a: dict[str, np.ndarray], quantity: str, got: Any, torch: Any, dtype: Any
 ) -> str | None:
     """ "got ..., which is what 'SLIP' gives here", or None where no slip gives it."""
-    from reference.layers import BY_NAME
+    from reference.grown import records_named
 
-    record = BY_NAME.get(layer)
-    if record is None:
-        return None
+    records = records_named(layer)
     for what, slip in catalogue():
-        try:
-            with np.errstate(all="ignore"):
-                # A copy each: some slips change their inputs in place.
-                value = record.partials(slip, {k: v.copy() for k, v in a.items()}, "")[quantity]
-        except Exception:  # the slip raises at this input: it gives no value to compare
+        value = None
+        for record in records:
+            try:
+                with np.errstate(all="ignore"):
+                    # A copy each: some slips change their inputs in place.
+                    copy = {k: v.copy() for k, v in a.items()}
+                    value = record.partials(slip, copy, "")[quantity]
+                break
+            except Exception:  # the slip raises here, or the record does not fit the inputs
+                continue
+        if value is None:
             continue
         where = {"layer": layer, "quantity": quantity, "inputs": {}, "dtype": dtype}
         if mismatch(value, torch, **where) is not None and mismatch(got, value, **where) is None:

@@ -48,7 +48,7 @@ def fd_error(
         return None
     return (
         f"{layer.name} {target.quantity} disagrees with finite differences (float64, seed "
-        f"{seed}, shape {shape[0]}x{shape[1]}): {target.reads} gives g·Jv = {analytic!r}, "
+        f"{seed}, shape {'x'.join(map(str, shape))}): {target.reads} gives g·Jv = {analytic!r}, "
         f"the central difference of the forward pass {numeric!r}, abs error "
         f"{abs(analytic - numeric):.3g} (rtol={tol.rtol:g}, atol={tol.atol:g})"
     )

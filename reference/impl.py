@@ -67,11 +67,14 @@ def impl_id(spec: str) -> str:
 
 
 def _instance(cls: type) -> Any:
-    """A small instance: layers with a shape take (in_features, out_features) = (1, 1)."""
-    try:
-        return cls(1, 1)
-    except TypeError:
-        return cls()
+    """A small instance: layers with a shape take (in_features, out_features) = (1, 1), the
+    two-layer network (in_features, hidden_features, out_features) = (1, 1, 1)."""
+    for args in ((1, 1), (1, 1, 1), ()):
+        try:
+            return cls(*args)
+        except TypeError:
+            continue
+    return cls()
 
 
 def missing(impl: ModuleType, needs: tuple[str, ...] | list[str]) -> list[str]:
@@ -162,3 +165,48 @@ def step(net: Any, x: np.ndarray, y: np.ndarray, lr: float, path: str = "two-cal
         loss = net.forward_loss(x, y)
         net.update_weights(x, y, lr)
     return {"loss": np.asarray(loss), "W": net.linear1.weight, "b": net.linear1.bias}
+
+
+def weight_gradient(upstream: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """dL/dW from dL/dz and a Linear's output_wrt_weight (its input): the tutorial's outer
+    product for one sample, summed over a mini-batch."""
+    return np.outer(upstream, x) if np.ndim(x) == 1 else np.asarray(upstream).T @ x
+
+
+def bias_gradient(upstream: np.ndarray, ones: np.ndarray) -> np.ndarray:
+    """dL/db from dL/dz and a Linear's output_wrt_bias, summed over a mini-batch."""
+    g = np.asarray(upstream * ones)
+    return g if g.ndim == 1 else g.sum(axis=0)
+
+
+def chained_partials(net: Any, attributes: tuple[str, ...], x: np.ndarray, y: np.ndarray) -> Arrays:
+    """The loss and every gradient of a network of layers (its ``attributes``, in forward
+    order), chained from the implementation's own partials as the harness derives them:
+    a Linear gives dL/dW = g^T x, dL/db = g summed, and passes g @ output_wrt_x down; an
+    activation multiplies g by its output_wrt_x. Names as :class:`reference.twin.SequentialTwin`.
+    """
+    from reference.twin import output_names
+
+    layers = [getattr(net, a) for a in attributes]
+    is_linear = [a.startswith("linear") for a in attributes]
+    names, suffixes = output_names(is_linear)
+    inputs, out = [], x
+    for layer in layers:
+        inputs.append(out)
+        out = layer.forward(out)
+    g = bce_backward(net.loss)(out, y).output_wrt_yhat
+    grads: Arrays = {"loss": np.asarray(net.forward_loss(x, y))}
+    linear_index = sum(is_linear)
+    for k in reversed(range(len(layers))):
+        grads[f"dL/d{names[k]}"] = np.asarray(g)
+        if is_linear[k]:
+            linear_index -= 1
+            suffix = suffixes[linear_index]
+            partials = layers[k].backward(inputs[k])
+            grads["dL/dW" + suffix] = weight_gradient(g, partials.output_wrt_weight)
+            grads["dL/db" + suffix] = bias_gradient(g, partials.output_wrt_bias)
+            if k > 0:
+                g = g @ partials.output_wrt_x
+        else:
+            g = g * layers[k].backward(inputs[k]).output_wrt_x
+    return grads

@@ -40,7 +40,9 @@ from reference import impl as impl_side
 from reference import twin
 
 Arrays = dict[str, np.ndarray]
-Shape = tuple[int, int]  # (in_features, out_features), as MyNetwork(in_features, out_features)
+# (in_features, out_features), as MyNetwork(in_features, out_features); a record of the grown
+# derivation (reference.grown) may read its own shapes (a batch size, a hidden width).
+Shape = tuple[int, ...]
 
 SEEDS = (0, 1, 2, 3, 4)
 SHAPES: dict[str, Shape] = {"1x1": (1, 1), "3x4": (3, 4), "17x5": (17, 5)}
@@ -91,6 +93,13 @@ class Layer:
     # The backward partials at inputs a from an instance whose forward ran at other inputs
     # (impl, a, other): a backward must not differentiate at what its last forward saw.
     after_forward: Callable[[ModuleType, Arrays, Arrays], Arrays] | None = None
+    # The sample shapes, by id (the partials and finite-difference checks run over them).
+    shapes: dict[str, Shape] = field(default_factory=lambda: dict(SHAPES))
+    # The finite-difference seeds (None: reference.gradcheck.FD_SEEDS).
+    fd_seeds: tuple[int, ...] | None = None
+    # Whether an implementation is checked against this record at all: the grown
+    # derivation's records apply where the implementation has the grown API.
+    applies: Callable[[ModuleType], bool] = lambda impl: True
 
     def arrays_at(self, point: dict[str, float], dtype: Any) -> Arrays:
         if self.edge_arrays is not None:

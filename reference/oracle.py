@@ -120,6 +120,61 @@ def _network(a: dict[str, np.ndarray], convention: str) -> dict[str, list[Exact]
     return out
 
 
+# activation -> (f, f'); ReLU's derivative at 0 is the subgradient torch takes, 0.
+_ACTIVATIONS: dict[str, tuple[Callable[[Exact], Exact], Callable[[Exact], Exact]]] = {
+    "relu": (lambda z: max(z, 0), lambda z: mpmath.mpf(1) if z > 0 else mpmath.mpf(0)),
+    "tanh": (mpmath.tanh, lambda z: 1 - mpmath.tanh(z) ** 2),
+    "sigmoid": (_sigmoid, lambda z: _sigmoid(z) * (1 - _sigmoid(z))),
+}
+
+
+def _affine(weight: np.ndarray, bias: np.ndarray, v: list[Exact]) -> list[Exact]:
+    return [
+        sum((_mp(w) * vi for w, vi in zip(row, v, strict=True)), _mp(bi))
+        for row, bi in zip(weight, bias, strict=True)
+    ]
+
+
+def _two_layer(a: dict[str, np.ndarray], convention: str) -> dict[str, list[Exact]]:
+    """The two-layer network's loss, gradients and step, sample by sample, exactly."""
+    w1, b1, w2, b2, x, y = (
+        np.asarray(a[k], np.float64) for k in ("W1", "b1", "W2", "b2", "x", "y")
+    )
+    f, df = _ACTIVATIONS[str(a["activation"])]
+    xs, ys = np.atleast_2d(x), np.atleast_2d(y)
+    scale = mpmath.mpf(1) / ys.size if str(a["reduction"]) == "mean" else mpmath.mpf(1)
+    out: dict[str, list[Exact]] = {k: [] for k in ("dL/dyhat", "dL/dz2", "dL/dh", "dL/dz1")}
+    grads = {k: [mpmath.mpf(0)] * np.asarray(a[k]).size for k in ("W1", "b1", "W2", "b2")}
+    loss = mpmath.mpf(0)
+    for xrow, yrow in zip(xs, ys, strict=True):
+        xv = [_mp(v) for v in xrow]
+        z1 = _affine(w1, b1, xv)
+        h = [f(v) for v in z1]
+        s = [_sigmoid(v) for v in _affine(w2, b2, h)]
+        yv = [_mp(v) for v in yrow]
+        loss += sum((_bce(si, yi, convention) for si, yi in zip(s, yv, strict=True)), 0) * scale
+        dyhat = [_bce_grad(si, yi, convention) * scale for si, yi in zip(s, yv, strict=True)]
+        if convention == TORCH:  # the floored dL/dyhat times s * (1 - s)
+            dz2 = [g * si * (1 - si) for g, si in zip(dyhat, s, strict=True)]
+        else:
+            dz2 = [(si - yi) * scale for si, yi in zip(s, yv, strict=True)]
+        dh = [sum(dz2[i] * _mp(w2[i, j]) for i in range(len(dz2))) for j in range(len(h))]
+        dz1 = [g * df(v) for g, v in zip(dh, z1, strict=True)]
+        for name, g, v in (("W1", dz1, xv), ("W2", dz2, h)):
+            outer = [gi * vj for gi in g for vj in v]
+            grads[name] = [t + o for t, o in zip(grads[name], outer, strict=True)]
+        for name, g in (("b1", dz1), ("b2", dz2)):
+            grads[name] = [t + gi for t, gi in zip(grads[name], g, strict=True)]
+        for key, values in (("dL/dyhat", dyhat), ("dL/dz2", dz2), ("dL/dh", dh), ("dL/dz1", dz1)):
+            out[key] += values
+    lr = _mp(float(a["lr"]))
+    for name, g in grads.items():
+        out[f"dL/d{name}"] = g
+        start = [_mp(v) for v in np.asarray(a[name], np.float64).ravel()]
+        out[f"{name} after step"] = [v - lr * gi for v, gi in zip(start, g, strict=True)]
+    return {**out, "loss": [loss]}
+
+
 def _elementwise(f: Callable[..., Exact], *arrays: np.ndarray) -> list[Exact]:
     flat = [np.asarray(a, np.float64).ravel() for a in arrays]
     return [f(*(_mp(v) for v in values)) for values in zip(*flat, strict=True)]
@@ -131,6 +186,8 @@ CONVENTIONS: dict[str, tuple[str, ...]] = {
     "Sigmoid": (MATHEMATICS,),
     "Linear": (MATHEMATICS,),
     "MyNetwork": (MATHEMATICS, TORCH, CLIP_SUM, EPS_CLIP),
+    "Tanh": (MATHEMATICS,),
+    "TwoLayerNetwork": (MATHEMATICS, TORCH),
 }
 
 
@@ -165,13 +222,21 @@ def _values(
 ) -> list[Exact] | None:
     if layer == "BinaryCrossEntropyLoss":
         f = {"loss": _bce, "dL/dyhat": _bce_grad}.get(quantity)
-        return (
-            None if f is None else _elementwise(lambda p, y: f(p, y, convention), a["yhat"], a["y"])
-        )
+        if f is None:
+            return None
+        values = _elementwise(lambda p, y: f(p, y, convention), a["yhat"], a["y"])
+        if quantity == "dL/dyhat" and str(a.get("reduction", "sum")) == "mean":
+            return [v / len(values) for v in values]  # the mean's 1/N
+        return values
+    if layer == "Tanh":
+        f3 = {"h": mpmath.tanh, "dh/dz": lambda z: 1 - mpmath.tanh(z) ** 2}.get(quantity)
+        return None if f3 is None else _elementwise(f3, a["z"])
     if layer == "Sigmoid":
         f2 = {"yhat": _sigmoid, "dyhat/dz": lambda z: _sigmoid(z) * (1 - _sigmoid(z))}.get(quantity)
         return None if f2 is None else _elementwise(f2, a["z"])
-    if layer == "MyNetwork":
+    if layer == "TwoLayerNetwork":
+        return _two_layer(a, convention).get(quantity)
+    if layer == "MyNetwork" and a["x"].ndim == 1:  # one sample (no oracle for a batch yet)
         return _network(a, convention).get(quantity)
     return None
 

@@ -35,10 +35,16 @@ LAYER_QUANTITIES = (
     "dL/db",
     "W after step",
     "b after step",
-    # tanh and its derivative (tests/test_adding_a_layer.py): measured 8.3e-8 rel on h and
-    # 1.2e-7 abs on dh/dz in float32, 2.2e-16 and 2.3e-16 in float64.
+    # A hidden activation and its derivative (reference.grown): measured 8.3e-8 rel on h and
+    # 1.2e-7 abs on dh/dz in float32 (tanh), 2.2e-16 and 2.3e-16 in float64.
     "h",
     "dh/dz",
+    # The grown derivation (reference.grown): Linear's dz/dx, and the two-layer network's
+    # gradients and steps, with assert_close's defaults.
+    "dz/dx",
+    "dL/dh",
+    *(f"dL/d{v}{k}" for k in (1, 2) for v in ("z", "W", "b")),
+    *(f"{v}{k} after step" for k in (1, 2) for v in ("W", "b")),
 )
 
 # assert_close's float32 defaults. Measured: loss 2.0e-7 rel, yhat 1.6e-7 rel, z 2.9e-6 abs

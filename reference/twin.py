@@ -32,12 +32,15 @@ def _numpy(t: torch.Tensor | None) -> np.ndarray:
     return t.detach().cpu().numpy()
 
 
-def bce_partials(yhat: np.ndarray, y: np.ndarray, device: str = "cpu") -> Arrays:
-    """nn.BCELoss on its own: the per-element loss and d(sum loss)/d yhat."""
+def bce_partials(
+    yhat: np.ndarray, y: np.ndarray, device: str = "cpu", reduction: str = "sum"
+) -> Arrays:
+    """nn.BCELoss on its own: the per-element loss and d(sum or mean of the loss)/d yhat."""
     t_yhat = _tensor(yhat, device, yhat.dtype, grad=True)
     t_y = _tensor(y, device, y.dtype)
     loss = nn.BCELoss(reduction="none")(t_yhat, t_y)
-    (grad,) = torch.autograd.grad(loss.sum(), t_yhat)
+    reduced = nn.BCELoss(reduction=reduction)(t_yhat, t_y)
+    (grad,) = torch.autograd.grad(reduced, t_yhat)
     return {"loss": _numpy(loss), "dL/dyhat": _numpy(grad)}
 
 
@@ -47,6 +50,30 @@ def sigmoid_partials(z: np.ndarray, device: str = "cpu") -> Arrays:
     yhat = nn.Sigmoid()(t_z)
     (grad,) = torch.autograd.grad(yhat.sum(), t_z)
     return {"yhat": _numpy(yhat), "dyhat/dz": _numpy(grad)}
+
+
+def activation_partials(kind: str, z: np.ndarray, device: str = "cpu") -> Arrays:
+    """An activation of TORCH_LAYERS on its own: h and the diagonal of dh/dz."""
+    t_z = _tensor(z, device, z.dtype, grad=True)
+    h = TORCH_LAYERS[kind]()(t_z)
+    (grad,) = torch.autograd.grad(h.sum(), t_z)
+    return {"h": _numpy(h), "dh/dz": _numpy(grad)}
+
+
+def linear_batch_partials(
+    weight: np.ndarray, bias: np.ndarray, x: np.ndarray, device: str = "cpu"
+) -> Arrays:
+    """nn.Linear on one sample or a batch: z and d(sum z)/dW, /db and /dx."""
+    linear = _linear(weight, bias, device)
+    t_x = _tensor(x, device, x.dtype, grad=True)
+    z = linear(t_x)
+    z.sum().backward()
+    return {
+        "z": _numpy(z),
+        "dz/dW": _numpy(linear.weight.grad),
+        "dz/db": _numpy(linear.bias.grad),
+        "dz/dx": _numpy(t_x.grad),
+    }
 
 
 def linear_partials(
@@ -142,6 +169,117 @@ class TorchTwin:
         BCELoss, backward, SGD step, and ``.item()`` (which waits for the device)."""
         self.optimizer.zero_grad()
         loss = self.loss(self.sigmoid(self.linear(t_x)), t_y)
+        loss.backward()
+        self.optimizer.step()
+        return loss.item()
+
+
+# --- any network of known layers: nn.Sequential mapped layer by layer -----------------------
+
+# The implementation's layer class name -> its torch.nn module (Linear takes its weights).
+TORCH_LAYERS: dict[str, type[nn.Module]] = {
+    "Linear": nn.Linear,
+    "Sigmoid": nn.Sigmoid,
+    "Tanh": nn.Tanh,
+}
+
+# A network as data: ("Linear", (W, b)) or ("Tanh", ()), in the order the forward pass runs.
+LayerSpec = tuple[str, tuple[np.ndarray, ...]]
+
+
+def layer_specs(net: Any, attributes: tuple[str, ...]) -> list[LayerSpec]:
+    """The implementation's own layers, read by class name, with their current weights."""
+    specs: list[LayerSpec] = []
+    for attribute in attributes:
+        layer = getattr(net, attribute)
+        kind = type(layer).__name__
+        if kind not in TORCH_LAYERS:
+            raise ValueError(
+                f"{attribute} is a {kind}: no torch.nn mapping for it in reference.twin."
+                f"TORCH_LAYERS (known: {', '.join(TORCH_LAYERS)})"
+            )
+        params = (layer.weight, layer.bias) if kind == "Linear" else ()
+        specs.append((kind, tuple(np.asarray(p) for p in params)))
+    return specs
+
+
+def output_names(is_linear: list[bool]) -> tuple[list[str], list[str]]:
+    """The name of each layer's output (z1, h, z2, yhat; z, yhat with one Linear), and the
+    suffix of each Linear's weight and bias names (W1, b1, ...; W, b with one Linear)."""
+    count = sum(is_linear)
+    suffixes = [str(k + 1) for k in range(count)] if count > 1 else [""]
+    names, linear_index = [], 0
+    for k, linear in enumerate(is_linear):
+        if linear:
+            names.append("z" + suffixes[linear_index])
+            linear_index += 1
+        else:
+            names.append("yhat" if k == len(is_linear) - 1 else "h")
+    return names, suffixes
+
+
+class SequentialTwin:
+    """A network of known layers in torch.nn: ``nn.Sequential`` built layer by layer from
+    specs (:func:`layer_specs`), ``nn.BCELoss(reduction)``, trained by ``torch.optim.SGD``.
+
+    Quantity names follow the layers: the k-th Linear's output, weight and bias are ``zk``,
+    ``Wk``, ``bk`` (``z``, ``W``, ``b`` where there is one Linear), the hidden activation's
+    output is ``h``, the final sigmoid's ``yhat``.
+    """
+
+    def __init__(
+        self,
+        specs: list[LayerSpec],
+        reduction: str,
+        lr: float,
+        device: str = "cpu",
+        dtype: Any = np.float32,
+    ) -> None:
+        self.device, self.dtype = device, np.dtype(dtype)
+        modules: list[nn.Module] = []
+        for kind, params in specs:
+            if kind == "Linear":
+                weight, bias = (np.asarray(p, self.dtype) for p in params)
+                modules.append(_linear(weight, bias, device))
+            else:
+                modules.append(TORCH_LAYERS[kind]())
+        self.model = nn.Sequential(*modules)
+        self.linears = [m for m in modules if isinstance(m, nn.Linear)]
+        self.loss = nn.BCELoss(reduction=reduction)
+        self.optimizer = torch.optim.SGD(self.model.parameters(), lr=lr)
+        self.names, self.suffixes = output_names([kind == "Linear" for kind, _ in specs])
+
+    def params(self) -> Arrays:
+        """The current weights: W1, b1, W2, b2 (W, b with one Linear)."""
+        out = {}
+        for suffix, linear in zip(self.suffixes, self.linears, strict=True):
+            out["W" + suffix], out["b" + suffix] = _numpy(linear.weight), _numpy(linear.bias)
+        return out
+
+    def partials(self, x: np.ndarray, y: np.ndarray) -> Arrays:
+        """The loss and dL/d(every output, weight and bias), by autograd; no step."""
+        out = _tensor(x, self.device, self.dtype)
+        kept = []
+        for module in self.model:
+            out = module(out)
+            out.retain_grad()
+            kept.append(out)
+        loss = self.loss(out, _tensor(y, self.device, self.dtype))
+        self.model.zero_grad()
+        loss.backward()
+        grads = {"loss": _numpy(loss)}
+        grads.update({f"dL/d{n}": _numpy(t.grad) for n, t in zip(self.names, kept, strict=True)})
+        for suffix, linear in zip(self.suffixes, self.linears, strict=True):
+            grads["dL/dW" + suffix] = _numpy(linear.weight.grad)
+            grads["dL/db" + suffix] = _numpy(linear.bias.grad)
+        self.model.zero_grad()
+        return grads
+
+    def step(self, x: np.ndarray, y: np.ndarray) -> float:
+        """One SGD step on a sample or a mini-batch; returns the loss before the update."""
+        self.optimizer.zero_grad()
+        t_x, t_y = _tensor(x, self.device, self.dtype), _tensor(y, self.device, self.dtype)
+        loss = self.loss(self.model(t_x), t_y)
         loss.backward()
         self.optimizer.step()
         return loss.item()

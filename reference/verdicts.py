@@ -36,16 +36,17 @@ class Verdict:
 
 
 def _tutorial_value(layer: str, a: dict[str, np.ndarray], quantity: str) -> Any:
-    import scratch
-    from reference.layers import BY_NAME
+    """The tutorial's value (scratch, or scratch.grown for what the tutorial lacks)."""
+    from reference.grown import records_named, tutorial_impl
 
-    try:
-        with np.errstate(all="ignore"):
-            return BY_NAME[layer].partials(scratch, {k: v.copy() for k, v in a.items()}, "")[
-                quantity
-            ]
-    except Exception:  # the tutorial raises on some inputs: then it has no value to show
-        return None
+    for record in records_named(layer):
+        try:
+            with np.errstate(all="ignore"):
+                copy = {k: v.copy() for k, v in a.items()}
+                return record.partials(tutorial_impl(record), copy, "")[quantity]
+        except Exception:  # the tutorial raises on these inputs, or this record does not fit
+            continue
+    return None
 
 
 def evidence(

@@ -8,6 +8,11 @@ Beside ``scratch.tutorial``, not over it. What differs, and why (see the diverge
   from the output, never NaN, and exactly 0 where the output rounds to 0 or 1;
 - ``MyNetwork.train_step`` does one forward pass, returns the loss before the update and
   updates the weights in place.
+
+The grown derivation (``scratch.grown``: mini-batches, ``ReLU``, ``Tanh``, the mean
+reduction, ``TwoLayerNetwork``) with the same numerics: ReLU and Tanh are already torch's
+(``x > 0`` gives torch's 0 at 0; 1 - tanh^2 is torch's backward), the mean divides torch's
+per-element gradient by the number of elements, as torch does.
 """
 
 from __future__ import annotations
@@ -17,14 +22,17 @@ import math
 import numpy as np
 from scipy.linalg import blas
 
+# Linear, ReLU and Tanh are already exact, or torch's: shared as they are.
+from scratch import grown
 from scratch.checks import check_array, check_features, check_lr, check_probabilities
-
-# The tutorial's Linear is already exact (one matrix product and a sum): shared as it is.
-from scratch.tutorial import (
+from scratch.grown import (
     BinaryCrossEntropyLossPartials,
     Linear,
     LinearPartials,
+    ReLU,
     SigmoidPartials,
+    Tanh,
+    check_reduction,
 )
 
 __all__ = [
@@ -33,8 +41,11 @@ __all__ = [
     "Linear",
     "LinearPartials",
     "MyNetwork",
+    "ReLU",
     "Sigmoid",
     "SigmoidPartials",
+    "Tanh",
+    "TwoLayerNetwork",
 ]
 
 LOG_FLOOR = -100.0
@@ -68,13 +79,20 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 
 
 class BinaryCrossEntropyLoss:
+    def __init__(self, reduction: str = "sum") -> None:
+        self.reduction = check_reduction(reduction)
+
     def forward(self, yhat: np.ndarray, y: np.ndarray) -> np.ndarray:
         check_probabilities(yhat, y)
         return _bce(yhat, y)
 
+    def reduce(self, loss: np.ndarray) -> np.floating:
+        return loss.sum() if self.reduction == "sum" else loss.mean()
+
     def backward(self, yhat: np.ndarray, y: np.ndarray) -> BinaryCrossEntropyLossPartials:
         check_probabilities(yhat, y)
-        return BinaryCrossEntropyLossPartials(_bce_grad(yhat, y))
+        grad = _bce_grad(yhat, y)
+        return BinaryCrossEntropyLossPartials(grad if self.reduction == "sum" else grad / yhat.size)
 
     backwards = backward  # the tutorial's spelling
 
@@ -105,7 +123,8 @@ class MyNetwork:
         return self.loss.forward(self.forward(x), y).sum()
 
     def update_weights(self, x: np.ndarray, y: np.ndarray, lr: float) -> None:
-        """The tutorial's chain, layer by layer (train_step is the fused form of this)."""
+        """The tutorial's chain, layer by layer (train_step is the fused form of this); a
+        mini-batch's gradients summed over it."""
         lr = check_lr(lr)
         z = self.linear1.forward(x)
         loss_wrt_linear1 = (
@@ -113,10 +132,12 @@ class MyNetwork:
             * self.sigmoid.backward(z).output_wrt_x
         )
         partials = self.linear1.backward(x)
-        self.linear1.weight = self.linear1.weight - lr * np.outer(
+        self.linear1.weight = self.linear1.weight - lr * grown.weight_gradient(
             loss_wrt_linear1, partials.output_wrt_weight
         )
-        self.linear1.bias = self.linear1.bias - lr * loss_wrt_linear1 * partials.output_wrt_bias
+        self.linear1.bias = self.linear1.bias - lr * grown.bias_gradient(
+            loss_wrt_linear1, partials.output_wrt_bias
+        )
 
     def train_step(self, x: np.ndarray, y: np.ndarray, lr: float) -> np.floating:
         """forward_loss then update_weights in one pass; returns the loss before the update.
@@ -174,3 +195,22 @@ class MyNetwork:
         dl_dz *= -lr
         bias += dl_dz
         return loss
+
+
+class TwoLayerNetwork(grown.TwoLayerNetwork):
+    """``scratch.grown``'s two-layer network, built from this module's Sigmoid and loss."""
+
+    def __init__(
+        self,
+        in_features: int,
+        hidden_features: int,
+        out_features: int,
+        activation: str = "relu",
+        reduction: str = "sum",
+    ) -> None:
+        super().__init__(in_features, hidden_features, out_features, activation, reduction)
+        # This module's classes in place of scratch.grown's (same API, torch's numerics).
+        if activation == "sigmoid":
+            self.activation = Sigmoid()  # type: ignore[assignment]
+        self.sigmoid = Sigmoid()  # type: ignore[assignment]
+        self.loss = BinaryCrossEntropyLoss(reduction)  # type: ignore[assignment]

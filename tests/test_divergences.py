@@ -1,7 +1,8 @@
 """The divergence register, pinned: the tutorial's exact value and torch's exact value.
 
-These tests always run the tutorial's formulas (``scratch``), whatever ``--impl`` says: the
-register describes the tutorial, and the checks use it to judge other implementations. The
+These tests always run the tutorial's formulas (``scratch``, and ``scratch.grown`` for the
+grown derivation's layers), whatever ``--impl`` says: the register describes the tutorial,
+and the checks use it to judge other implementations. The
 register itself is generated (``python -m tools register``); these tests say when the code
 and the file part.
 """
@@ -11,7 +12,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import scratch
 from reference.divergences import (
     Divergence,
     causes,
@@ -21,18 +21,21 @@ from reference.divergences import (
     same_value,
 )
 from reference.golden import same_stack, versions
+from reference.grown import records_named, tutorial_impl
 from reference.layers import EdgePoint, edge_values
 from tools.readme import README, section
 
 
 def _point(row: Divergence) -> EdgePoint:
-    return EdgePoint(row.layer, row.dtype, tuple(row.inputs.items()))
+    (record,) = [r for r in records_named(row.layer) if r.edges]
+    return EdgePoint(row.layer, row.dtype, tuple(row.inputs.items()), record)
 
 
 @pytest.mark.parametrize("row", register(), ids=lambda r: r.id)
 def test_tutorial_value_is_pinned(row: Divergence) -> None:
+    point = _point(row)
     with np.errstate(all="ignore"):
-        got = edge_values(_point(row), scratch)[row.quantity]
+        got = edge_values(point, tutorial_impl(point.spec))[row.quantity]
     assert same_value(got, row.tutorial), f"tutorial gives {got}, register says {row.tutorial}"
 
 

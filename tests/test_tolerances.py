@@ -30,11 +30,11 @@ def _used(name: str) -> bool:
 )
 def test_every_entry_is_used(name: str) -> None:
     """Each name is a quantity of a layer record or a key that code passes to the table."""
-    from reference.layers import LAYERS, SHAPES
+    from reference.grown import ALL_LAYERS
 
     quantities = set()
-    for layer in LAYERS:
-        a = layer.sample(0, SHAPES["1x1"], np.float64)
+    for layer in ALL_LAYERS:
+        a = layer.sample(0, next(iter(layer.shapes.values())), np.float64)
         a.update({k: np.array(v[0]) for k, v in layer.grid.items()})
         import torch  # noqa: F401  (the twin's partials name the quantities)
 

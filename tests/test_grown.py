@@ -1,0 +1,80 @@
+"""The grown derivation (``scratch.grown``): mini-batches, ReLU and Tanh, the mean reduction and
+the two-layer network, written in the tutorial's style, against every check of the grown
+records (the tutorial's own records run on it in the slow test, where its registered
+divergences are the tutorial's)."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+import numpy as np
+import pytest
+
+import scratch.grown
+from reference.checks import Check, parametrize_with_checks, run_checks
+from reference.grown import GROWN
+
+
+@parametrize_with_checks(["scratch.grown"], layers=GROWN)
+def test_grown(impl: ModuleType, check: Check) -> None:
+    check(impl)
+
+
+@pytest.mark.slow
+def test_grown_passes_every_check() -> None:
+    results = run_checks(scratch.grown)
+    failed = [r for r in results if r.status not in ("passed", "known")]
+    assert not failed, failed[0].message
+
+
+def test_one_sample_is_the_tutorial_network() -> None:
+    """For one sample the grown MyNetwork takes the tutorial's step (to float32 rounding:
+    x @ W.T sums in another order than W @ x)."""
+    import scratch
+
+    np.random.seed(3)
+    mine = scratch.grown.MyNetwork(3, 4)
+    np.random.seed(3)
+    theirs = scratch.MyNetwork(3, 4)
+    x, y = np.array([1, 3, 5], np.float32), np.array([1, 0, 0, 0], np.float32)
+    assert np.isclose(mine.forward_loss(x, y), theirs.forward_loss(x, y), rtol=1e-6)
+    mine.update_weights(x, y, 0.01)
+    theirs.update_weights(x, y, 0.01)
+    np.testing.assert_allclose(mine.linear1.weight, theirs.linear1.weight, rtol=1e-6)
+    np.testing.assert_allclose(mine.linear1.bias, theirs.linear1.bias, rtol=1e-6)
+
+
+@pytest.mark.parametrize("bad", ["gelu", "ReLU", ""])
+def test_unknown_activation_is_named(bad: str) -> None:
+    with pytest.raises(
+        ValueError, match=f"activation must be one of relu, tanh, sigmoid, got '{bad}'"
+    ):
+        scratch.grown.TwoLayerNetwork(3, 4, 1, activation=bad)
+
+
+def test_unknown_reduction_is_named() -> None:
+    with pytest.raises(ValueError, match="reduction must be 'sum' or 'mean', got 'max'"):
+        scratch.grown.BinaryCrossEntropyLoss("max")
+
+
+def test_batch_shape_errors_are_named() -> None:
+    net = scratch.grown.TwoLayerNetwork(3, 4, 1)
+    with pytest.raises(ValueError, match=r"x has shape \(4, 2\), expected \(batch, 3\)"):
+        net.forward_loss(np.ones((4, 2), np.float32), np.ones((4, 1), np.float32))
+    with pytest.raises(ValueError, match=r"Shape difference: yhat \(4, 1\) vs y \(4,\)"):
+        net.update_weights(np.ones((4, 3), np.float32), np.ones(4, np.float32), 0.1)
+
+
+def test_the_grown_records_find_a_slip() -> None:
+    """A grown-derivation slip fails by name (the catalogue has more; tests/test_slips.py)."""
+
+    class Slipped(scratch.grown.Tanh):
+        def backward(self, x: np.ndarray) -> scratch.grown.ActivationPartials:
+            return scratch.grown.ActivationPartials(1 - np.tanh(x))
+
+    module = ModuleType("slipped")
+    module.Tanh = Slipped  # type: ignore[attr-defined]
+    from reference.grown import TANH
+
+    failed = [r for r in run_checks(module, layers=(TANH,)) if r.status == "failed"]
+    assert {f"{r.layer} {r.quantity}" for r in failed} == {"Tanh dh/dz"}
