@@ -44,7 +44,7 @@ from reference.layers import (
 
 NETWORK_CLASS = "TwoLayerNetwork"
 NETWORK_LAYERS = ("linear1", "activation", "linear2", "sigmoid")
-ACTIVATIONS = ("tanh", "sigmoid")
+ACTIVATIONS = ("relu", "tanh", "sigmoid")
 REDUCTIONS = ("sum", "mean")
 LR = 0.1
 
@@ -112,6 +112,10 @@ def activation_record(
 
 # tanh(z) rounds to 1 from z = 9.01 (float32) and 19.06 (float64): saturated, dh/dz is 0.
 TANH = activation_record("Tanh", 2.0, (-1000.0, -20.0, -9.5, 0.0, 9.5, 20.0, 1000.0), has("Tanh"))
+
+# ReLU at exactly 0 (either sign), where the derivative does not exist and torch takes 0,
+# and at the smallest float32 subnormal, where it is 1.
+RELU = activation_record("ReLU", 2.0, (-1000.0, -1.0, -0.0, 0.0, 1e-45, 1.0, 1000.0), has("ReLU"))
 
 # --- the tutorial's layers on mini-batches ------------------------------------------------
 
@@ -364,7 +368,7 @@ def _two_layer_edge(point: dict[str, float], dtype: Any) -> Arrays:
         "b2": np.zeros(1, dtype),
         "x": np.array([[1.0], [0.0]], dtype),
         "y": np.array([[point["y"]], [1.0]], dtype),
-        "activation": np.array("tanh"),
+        "activation": np.array("relu"),
         "reduction": np.array("sum"),
         "lr": np.array(LR),
     }
@@ -455,7 +459,15 @@ TWO_LAYER = Layer(
     applies=has(NETWORK_CLASS),
 )
 
-GROWN: tuple[Layer, ...] = (TANH, LINEAR_BATCH, SIGMOID_BATCH, BCE_BATCH, NETWORK_BATCH, TWO_LAYER)
+GROWN: tuple[Layer, ...] = (
+    RELU,
+    TANH,
+    LINEAR_BATCH,
+    SIGMOID_BATCH,
+    BCE_BATCH,
+    NETWORK_BATCH,
+    TWO_LAYER,
+)
 ALL_LAYERS: tuple[Layer, ...] = (*LAYERS, *GROWN)
 
 

@@ -29,12 +29,15 @@ TORCH_EPS = float(np.float32(1e-12))
 LOG_FLOOR = -100
 KERAS_EPS = 1e-7
 
-MATHEMATICS, TORCH, CLIP_SUM, EPS_CLIP = (
+MATHEMATICS, TORCH, CLIP_SUM, EPS_CLIP, RELU_ONE = (
     "mathematics",
     "torch",
     "clip of the finished loss",
     "eps-clip 1e-7",
+    "relu'(0) = 1",
 )
+# The conventions other than torch's that a value may follow and still be right.
+NAMED = (CLIP_SUM, EPS_CLIP, RELU_ONE)
 
 
 def _mp(v: float) -> Exact:
@@ -187,6 +190,7 @@ CONVENTIONS: dict[str, tuple[str, ...]] = {
     "Linear": (MATHEMATICS,),
     "MyNetwork": (MATHEMATICS, TORCH, CLIP_SUM, EPS_CLIP),
     "Tanh": (MATHEMATICS,),
+    "ReLU": (MATHEMATICS, TORCH, RELU_ONE),
     "TwoLayerNetwork": (MATHEMATICS, TORCH),
 }
 
@@ -228,6 +232,13 @@ def _values(
         if quantity == "dL/dyhat" and str(a.get("reduction", "sum")) == "mean":
             return [v / len(values) for v in values]  # the mean's 1/N
         return values
+    if layer == "ReLU":  # at 0 the subgradient torch takes (0), or the other convention's 1
+        at_zero = mpmath.mpf(1 if convention == RELU_ONE else 0)
+        f4 = {
+            "h": lambda z: max(z, 0),
+            "dh/dz": lambda z: mpmath.mpf(1 if z > 0 else 0) if z != 0 else at_zero,
+        }.get(quantity)
+        return None if f4 is None else _elementwise(f4, a["z"])
     if layer == "Tanh":
         f3 = {"h": mpmath.tanh, "dh/dz": lambda z: 1 - mpmath.tanh(z) ** 2}.get(quantity)
         return None if f3 is None else _elementwise(f3, a["z"])

@@ -181,6 +181,7 @@ TORCH_LAYERS: dict[str, type[nn.Module]] = {
     "Linear": nn.Linear,
     "Sigmoid": nn.Sigmoid,
     "Tanh": nn.Tanh,
+    "ReLU": nn.ReLU,
 }
 
 # A network as data: ("Linear", (W, b)) or ("Tanh", ()), in the order the forward pass runs.

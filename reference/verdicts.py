@@ -127,7 +127,7 @@ def judge(
             if expect == "torch":  # right, but not torch's value, which the runner asked for
                 return Verdict(WRONG, f"{report}\n  ({text}; --expect torch rules it out)")
             return Verdict(CLOSER, text)
-        for name in (oracle.CLIP_SUM, oracle.EPS_CLIP):
+        for name in oracle.NAMED:
             if name in exact and within(exact[name]) and not within(exact[oracle.TORCH]):
                 text = f"{quantity}: the convention '{name}'"
                 if expect == "torch":

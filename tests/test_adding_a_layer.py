@@ -1,99 +1,123 @@
-"""Adding a layer is adding a record (and its torch twin function): shown here with Tanh, the
-hidden-layer activation a reader of the tutorial adds first. Every generic check (partials
-against torch, the edges, finite differences) runs over it with no other change to the
-harness; a tutorial-style Tanh passes them and a slip in its derivative fails them."""
+"""Adding a layer is adding a record and a torch mapping: ReLU was added so (the README shows
+the diff). Every generic check runs over it with no other change to the harness; a
+tutorial-style ReLU passes them, a slip in its derivative fails them by name, and the one
+choice the mathematics leaves open (the derivative at 0) is told apart from a slip."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from pathlib import Path
 from types import ModuleType
-from typing import Any
 
 import numpy as np
-import torch
+import pytest
 
+import scratch.grown
+import scratch.stable
 from reference.checks import all_checks, run_checks
-from reference.layers import FDTarget, Layer
+from reference.grown import RELU, TWO_LAYER
 
-# --- the README's "adding a layer" diff starts here ----------------------------------------
-
-
-def tanh_twin(a: dict[str, np.ndarray], device: str) -> dict[str, np.ndarray]:
-    """nn.Tanh on its own: h and the diagonal of dh/dz, by autograd."""
-    z = torch.as_tensor(a["z"], device=device).clone().requires_grad_(True)
-    h = torch.nn.Tanh()(z)
-    (grad,) = torch.autograd.grad(h.sum(), z)
-    return {"h": h.detach().cpu().numpy(), "dh/dz": grad.cpu().numpy()}
+ROOT = Path(__file__).resolve().parent.parent
 
 
-def tanh_partials(impl: ModuleType, a: dict[str, np.ndarray], path: str) -> dict[str, Any]:
-    tanh = impl.Tanh()
-    return {"h": tanh.forward(a["z"]), "dh/dz": tanh.backward(a["z"]).output_wrt_x}
-
-
-TANH = Layer(
-    name="Tanh",
-    needs=("Tanh", "Tanh.forward", "Tanh.backward"),
-    sample=lambda seed, shape, dtype: {
-        "z": np.random.default_rng(seed).normal(0.0, 2.0, shape[1]).astype(dtype)
-    },
-    partials=tanh_partials,
-    torch=tanh_twin,
-    edges=tuple({"z": z} for z in (-1000.0, -20.0, 0.0, 20.0, 1000.0)),
-    fd=(
-        FDTarget(
-            "dh/dz",
-            "z",
-            "Tanh.backward(...).output_wrt_x",
-            lambda impl, a: impl.Tanh().forward(a["z"]),
-            lambda impl, a, g: g * tanh_partials(impl, a, "")["dh/dz"],
-        ),
-    ),
-)
-
-# --- and ends here (plus "h" and "dh/dz" in reference/tolerances.py) -----------------------
-
-
-@dataclass
-class TanhPartials:
-    output_wrt_x: np.ndarray
-
-
-class Tanh:
-    """Tutorial style: tanh(x), and its derivative 1 - tanh(x)**2."""
-
-    def forward(self, x: np.ndarray) -> np.ndarray:
-        return np.tanh(x)
-
-    def backward(self, x: np.ndarray) -> TanhPartials:
-        return TanhPartials(1 - np.tanh(x) ** 2)
-
-
-class TanhSlip(Tanh):
-    """The slip: the square forgotten, 1 - tanh(x)."""
-
-    def backward(self, x: np.ndarray) -> TanhPartials:
-        return TanhPartials(1 - np.tanh(x))
-
-
-def implementation(tanh: type) -> ModuleType:
-    module = ModuleType("my_tanh")
-    module.Tanh = tanh  # type: ignore[attr-defined]
+def implementation(**classes: type) -> ModuleType:
+    module = ModuleType("my_relu")
+    for name, cls in classes.items():
+        setattr(module, name, cls)
     return module
 
 
+class ReLUSlip(scratch.grown.ReLU):
+    """The slip: the derivative as the output, max(x, 0), instead of the step."""
+
+    def backward(self, x: np.ndarray) -> scratch.grown.ActivationPartials:
+        return scratch.grown.ActivationPartials(np.maximum(x, 0))
+
+
+class ReLUOneAtZero(scratch.grown.ReLU):
+    """x >= 0: the derivative 1 at 0, a subgradient as valid as torch's 0."""
+
+    def backward(self, x: np.ndarray) -> scratch.grown.ActivationPartials:
+        return scratch.grown.ActivationPartials((x >= 0).astype(x.dtype))
+
+
 def test_the_record_brings_every_kind_of_check() -> None:
-    kinds = {check.id.split("-")[0] for check in all_checks(layers=(TANH,))}
+    kinds = {check.id.split("-")[0] for check in all_checks(layers=(RELU,))}
     assert kinds == {"partials", "edge", "fd"}
 
 
-def test_a_tutorial_style_tanh_passes() -> None:
-    results = run_checks(implementation(Tanh), layers=(TANH,), expect="torch")
+def test_a_tutorial_style_relu_passes() -> None:
+    results = run_checks(implementation(ReLU=scratch.grown.ReLU), layers=(RELU,), expect="torch")
     assert {r.status for r in results} == {"passed"}, [r.message for r in results][:1]
 
 
 def test_a_slip_in_its_derivative_fails_by_name() -> None:
-    results = run_checks(implementation(TanhSlip), layers=(TANH,))
+    results = run_checks(implementation(ReLU=ReLUSlip), layers=(RELU,))
     failed = [r for r in results if r.status == "failed"]
-    assert failed, "the forgotten square passed"
-    assert {f"{r.layer} {r.quantity}" for r in failed} == {"Tanh dh/dz"}
+    assert failed, "the derivative taken as the output passed"
+    assert {f"{r.layer} {r.quantity}" for r in failed} == {"ReLU dh/dz"}
+
+
+def test_the_derivative_one_at_zero_is_a_convention_at_the_layer() -> None:
+    """At z = 0 alone, 1 is named as the other convention (a pass, noted), and fails only
+    under --expect torch; everywhere else it is torch's value."""
+    impl = implementation(ReLU=ReLUOneAtZero)
+    results = run_checks(impl, layers=(RELU,), select=lambda i: i.startswith("edge-"))
+    at_zero = [r for r in results if re.search(r"z=-?0-", r.check)]
+    assert len(at_zero) == 4
+    assert all(r.status == "passed" and "relu'(0) = 1" in r.message for r in at_zero)
+    assert all(r.status == "passed" and not r.message for r in results if r not in at_zero)
+    strict = run_checks(impl, layers=(RELU,), expect="torch", select=lambda i: "z=0-" in i)
+    assert {r.status for r in strict} == {"failed"}
+
+
+def test_the_derivative_one_at_zero_is_a_slip_where_it_changes_a_result() -> None:
+    """In the two-layer network, a sample with its hidden unit at exactly 0 (the edge grid's
+    second sample) gets a b1 gradient that torch's does not: that is wrong, with evidence."""
+    relu_module = ModuleType("relu_one")
+    relu_module.__dict__.update(vars(scratch.stable))
+
+    class Network(scratch.stable.TwoLayerNetwork):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+            if isinstance(self.activation, scratch.grown.ReLU):
+                self.activation = ReLUOneAtZero()
+
+    relu_module.TwoLayerNetwork = Network  # type: ignore[attr-defined]
+    results = run_checks(
+        relu_module,
+        layers=(TWO_LAYER,),
+        select=lambda i: i.startswith("edge-TwoLayerNetwork-float64-z=20,y=1"),
+    )
+    (result,) = results
+    assert result.status == "failed"
+    assert f"{result.layer} {result.quantity}" == "TwoLayerNetwork dL/db1"
+    assert "exact value" in result.message
+
+
+def test_the_readme_shows_the_relu_diff_as_it_is_in_the_code() -> None:
+    """Every added line of the README's diff is a line of the file it names."""
+    readme = (ROOT / "README.md").read_text()
+    diff = readme.split("## Adding a layer")[1].split("```diff\n")[1].split("```")[0]
+    files = re.split(r"^diff --git a/\S+ b/(\S+)\n", diff, flags=re.M)[1:]
+    assert {files[i] for i in range(0, len(files), 2)} >= {
+        "reference/grown.py",
+        "reference/twin.py",
+    }
+    for path, body in zip(files[::2], files[1::2], strict=True):
+        source = (ROOT / path).read_text().splitlines()
+        added = [
+            line[1:] for line in body.splitlines() if line.startswith("+") and line[1:4] != "++ "
+        ]
+        assert added, path
+        missing = [line for line in added if line not in source]
+        assert not missing, f"{path}: {missing[:3]}"
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid"])
+def test_the_network_maps_each_activation_to_torch(activation: str) -> None:
+    from reference.twin import TORCH_LAYERS, layer_specs
+
+    net = scratch.grown.TwoLayerNetwork(3, 4, 1, activation=activation)
+    specs = layer_specs(net, ("linear1", "activation", "linear2", "sigmoid"))
+    assert [kind for kind, _ in specs][1] in TORCH_LAYERS
