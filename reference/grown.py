@@ -290,13 +290,17 @@ TWO_LAYER_SHAPES: dict[str, Shape] = {
 
 
 def two_layer_sample(seed: int, shape: Shape, dtype: Any) -> Arrays:
-    """Both layers' weights as the tutorial draws them, a batch of x ~ N(0, 1/in), labels;
+    """Both layers' weights drawn in float32 then cast, a batch of x ~ N(0, 1/in), labels;
     the activation and reduction by seed (the grid overrides them where it has them)."""
     rng = np.random.default_rng(seed)
     _, n_in, n_hidden, n_out = shape
     arrays = {}
     for k, (fan_in, fan_out) in enumerate(((n_in, n_hidden), (n_hidden, n_out)), start=1):
-        arrays[f"W{k}"] = rng.standard_normal((fan_out, fan_in)).astype(np.float32).astype(dtype)
+        # W2 scaled by 1/sqrt(hidden) as x is by 1/sqrt(in): z2 ~ N(0, 2), the tutorial's
+        # normal range (saturated logits are the edge grid's business).
+        scale = 1.0 if k == 1 else 1 / np.sqrt(fan_in)
+        weight = rng.standard_normal((fan_out, fan_in)) * scale
+        arrays[f"W{k}"] = weight.astype(np.float32).astype(dtype)
         arrays[f"b{k}"] = rng.standard_normal(fan_out).astype(np.float32).astype(dtype)
     x = rng.standard_normal(_batched(shape, n_in)) / np.sqrt(n_in)
     y = labels(rng, int(np.prod(_batched(shape, n_out))), dtype).reshape(_batched(shape, n_out))
