@@ -488,7 +488,7 @@ def all_checks(
             dict(zip(layer.grid, v, strict=True)) for v in itertools.product(*layer.grid.values())
         ]
         for (shape_id, shape), (dtype_id, dtype), seed, options, path, device in itertools.product(
-            layer.shapes.items(), DTYPES.items(), SEEDS, grid, paths(layer), devices
+            layer.shapes.items(), DTYPES.items(), layer.seeds, grid, paths(layer), devices
         ):
             parts = [layer.name, shape_id, dtype_id, f"seed{seed}"]
             parts += [_option_id(k, v) for k, v in options.items()] + [p for p in (path,) if p]

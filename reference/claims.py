@@ -37,7 +37,7 @@ CLAIMS: tuple[Claim, ...] = (
         "np.clip keeps NaN: at yhat = y in {0, 1} the loss is 0 * log(0) = NaN. Torch clamps "
         "each log term at -100 before weighting it, so soft labels at yhat in {0, 1} give "
         "y * 100 in torch and 100 in the tutorial.",
-        ("tests/test_divergences.py::test_tutorial_value_is_pinned",),
+        ("tests/test_divergences.py::test_both_values_are_pinned",),
         ("zero-times-log-zero", "clip-after-sum", "log-of-one-minus"),
     ),
     Claim(
@@ -47,7 +47,7 @@ CLAIMS: tuple[Claim, ...] = (
         "where torch floors the denominator at 1e-12, and it loses digits as yhat -> 1.",
         (
             "check fd-",
-            "tests/test_divergences.py::test_tutorial_value_is_pinned",
+            "tests/test_divergences.py::test_both_values_are_pinned",
         ),
         ("no-gradient-floor", "torch-floor-distorts", "yhat-minus-square-cancels"),
     ),
@@ -58,7 +58,7 @@ CLAIMS: tuple[Claim, ...] = (
         "overflows (x <= -88.73 in float32).",
         (
             "check fd-",
-            "tests/test_divergences.py::test_tutorial_value_is_pinned",
+            "tests/test_divergences.py::test_both_values_are_pinned",
         ),
         ("sigmoid-exp-overflow", "sigmoid-gradient-not-zero"),
     ),

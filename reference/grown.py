@@ -47,6 +47,8 @@ NETWORK_LAYERS = ("linear1", "activation", "linear2", "sigmoid")
 ACTIVATIONS = ("relu", "tanh", "sigmoid")
 REDUCTIONS = ("sum", "mean")
 LR = 0.1
+# The grown records' grids are wider (batch sizes, activations, reductions): three seeds each.
+SEEDS = (0, 1, 2)
 
 
 def has(name: str) -> Callable[[ModuleType], bool]:
@@ -106,6 +108,7 @@ def activation_record(
             ),
         ),
         shapes=dict(ACTIVATION_SHAPES),
+        seeds=SEEDS,
         applies=applies,
     )
 
@@ -197,6 +200,7 @@ LINEAR_BATCH = Layer(
         ),
     ),
     shapes=dict(BATCH_SHAPES),
+    seeds=SEEDS,
     fd_seeds=(0, 1, 2),  # 3 seeds x 4 shapes: the single-sample Linear has 8 already
     applies=has(NETWORK_CLASS),
 )
@@ -210,6 +214,7 @@ SIGMOID_BATCH = Layer(
     partials=SIGMOID.partials,
     torch=SIGMOID.torch,
     shapes={"b4x4": (4, 4), "b1x3": (1, 3)},
+    seeds=SEEDS,
     applies=has(NETWORK_CLASS),
 )
 
@@ -245,6 +250,7 @@ BCE_BATCH = Layer(
     ),
     grid={"reduction": REDUCTIONS},
     shapes={"4": (4,), "b4x2": (4, 2), "b1x3": (1, 3)},
+    seeds=SEEDS,
     applies=has(NETWORK_CLASS),
 )
 
@@ -276,6 +282,7 @@ NETWORK_BATCH = Layer(
     ),
     grid={"lr": (LR,)},
     shapes={k: v for k, v in BATCH_SHAPES.items() if k != "3x4"},
+    seeds=SEEDS,
     applies=has(NETWORK_CLASS),
 )
 
@@ -457,6 +464,7 @@ TWO_LAYER = Layer(
     ),
     grid={"activation": ACTIVATIONS, "reduction": REDUCTIONS},
     shapes=dict(TWO_LAYER_SHAPES),
+    seeds=SEEDS,
     # Seed k draws the k-th activation and alternates the reduction: 6 seeds cover each
     # activation with each reduction (FD_SEEDS' 8 would double the slowest checks).
     fd_seeds=tuple(range(6)),

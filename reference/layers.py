@@ -95,6 +95,8 @@ class Layer:
     after_forward: Callable[[ModuleType, Arrays, Arrays], Arrays] | None = None
     # The sample shapes, by id (the partials and finite-difference checks run over them).
     shapes: dict[str, Shape] = field(default_factory=lambda: dict(SHAPES))
+    # The sample seeds of the partials checks.
+    seeds: tuple[int, ...] = SEEDS
     # The finite-difference seeds (None: reference.gradcheck.FD_SEEDS).
     fd_seeds: tuple[int, ...] | None = None
     # Whether an implementation is checked against this record at all: the grown

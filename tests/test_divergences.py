@@ -32,17 +32,15 @@ def _point(row: Divergence) -> EdgePoint:
 
 
 @pytest.mark.parametrize("row", register(), ids=lambda r: r.id)
-def test_tutorial_value_is_pinned(row: Divergence) -> None:
+def test_both_values_are_pinned(row: Divergence) -> None:
     point = _point(row)
     with np.errstate(all="ignore"):
         got = edge_values(point, tutorial_impl(point.spec))[row.quantity]
     assert same_value(got, row.tutorial), f"tutorial gives {got}, register says {row.tutorial}"
-
-
-@pytest.mark.parametrize("row", register(), ids=lambda r: r.id)
-def test_torch_value_is_pinned(row: Divergence) -> None:
-    got = edge_values(_point(row), None)[row.quantity]
-    assert same_value(got, row.torch), f"torch gives {got}, register says {row.torch}"
+    torch_value = edge_values(point, None)[row.quantity]
+    assert same_value(torch_value, row.torch), (
+        f"torch gives {torch_value}, register says {row.torch}"
+    )
 
 
 def test_every_row_has_a_cause() -> None:

@@ -12,14 +12,22 @@ import scratch.stable
 from reference import impl as impl_side
 from reference.checks import Check, parametrize_with_checks
 from reference.compare import assert_match
-from reference.layers import DTYPES, LEARNING_RATES, SEEDS, SHAPES
+from reference.grown import GROWN
+from reference.layers import DTYPES, LAYERS, LEARNING_RATES, SEEDS, SHAPES
 from reference.layers import network_sample as network_inputs
 
 
-@parametrize_with_checks(["scratch.stable"], expect="torch")
+@parametrize_with_checks(["scratch.stable"], expect="torch", layers=LAYERS)
 def test_stable_passes_every_check_expecting_torch(impl: ModuleType, check: Check) -> None:
     """scratch.stable promises torch's values at every edge: no divergence is expected of it
     (the runner says so, not the module), and every other check holds as for any impl."""
+    check(impl)
+
+
+@pytest.mark.slow  # the fast loop checks the grown records on scratch.grown (test_grown.py)
+@parametrize_with_checks(["scratch.stable"], expect="torch", layers=GROWN)
+def test_stable_grown_passes_every_check_expecting_torch(impl: ModuleType, check: Check) -> None:
+    """The same promise for the grown derivation: batches, ReLU, Tanh, the two-layer network."""
     check(impl)
 
 
