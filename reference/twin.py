@@ -1,4 +1,4 @@
-"""The torch.nn twins of the tutorial's layers, and the partials autograd computes for them.
+"""The torch.nn twins of the layers and networks, and the partials autograd computes for them.
 
 Every partial is returned under the harness's quantity names, the same for both sides (the
 table in :mod:`reference.layers`).
@@ -95,85 +95,6 @@ def _linear(weight: np.ndarray, bias: np.ndarray, device: str) -> nn.Linear:
     return linear
 
 
-class TorchTwin:
-    """The tutorial's network in torch.nn, started from given weights.
-
-    ``nn.Linear`` -> ``nn.Sigmoid`` -> ``nn.BCELoss(reduction="sum")`` (the tutorial sums the
-    per-element losses of a sample), trained by ``torch.optim.SGD`` one sample at a time.
-    """
-
-    def __init__(
-        self,
-        weight: np.ndarray,
-        bias: np.ndarray,
-        lr: float,
-        device: str = "cpu",
-        dtype: Any = np.float32,
-    ) -> None:
-        self.device = device
-        self.dtype = np.dtype(dtype)
-        self.linear = _linear(np.asarray(weight, self.dtype), np.asarray(bias, self.dtype), device)
-        self.sigmoid = nn.Sigmoid()
-        self.loss = nn.BCELoss(reduction="sum")
-        self.optimizer = torch.optim.SGD(self.linear.parameters(), lr=lr)
-
-    @classmethod
-    def from_network(
-        cls, net: Any, lr: float, device: str = "cpu", dtype: Any = np.float32
-    ) -> TorchTwin:
-        """The twin of a tutorial-API network, from that network's current weights."""
-        return cls(net.linear1.weight, net.linear1.bias, lr, device, dtype)
-
-    @property
-    def weight(self) -> np.ndarray:
-        return _numpy(self.linear.weight)
-
-    @property
-    def bias(self) -> np.ndarray:
-        return _numpy(self.linear.bias)
-
-    def _inputs(self, x: np.ndarray, y: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
-        return _tensor(x, self.device, self.dtype), _tensor(y, self.device, self.dtype)
-
-    def forward_loss(self, x: np.ndarray, y: np.ndarray) -> float:
-        t_x, t_y = self._inputs(x, y)
-        with torch.no_grad():
-            return float(self.loss(self.sigmoid(self.linear(t_x)), t_y))
-
-    def partials(self, x: np.ndarray, y: np.ndarray) -> Arrays:
-        """Every network-level partial of one sample, by autograd; the weights do not change."""
-        t_x, t_y = self._inputs(x, y)
-        z = self.linear(t_x)
-        z.retain_grad()
-        yhat = self.sigmoid(z)
-        yhat.retain_grad()
-        loss = self.loss(yhat, t_y)
-        self.linear.zero_grad()
-        loss.backward()
-        out = {
-            "loss": _numpy(loss),
-            "dL/dyhat": _numpy(yhat.grad),
-            "dL/dz": _numpy(z.grad),
-            "dL/dW": _numpy(self.linear.weight.grad),
-            "dL/db": _numpy(self.linear.bias.grad),
-        }
-        self.linear.zero_grad()
-        return out
-
-    def step(self, x: np.ndarray, y: np.ndarray) -> float:
-        """One SGD step on one sample; returns the loss before the update."""
-        return self.step_tensors(*self._inputs(x, y))
-
-    def step_tensors(self, t_x: torch.Tensor, t_y: torch.Tensor) -> float:
-        """The torch loop's step, on tensors already on the device: zero_grad, forward,
-        BCELoss, backward, SGD step, and ``.item()`` (which waits for the device)."""
-        self.optimizer.zero_grad()
-        loss = self.loss(self.sigmoid(self.linear(t_x)), t_y)
-        loss.backward()
-        self.optimizer.step()
-        return loss.item()
-
-
 # --- any network of known layers: nn.Sequential mapped layer by layer -----------------------
 
 # The implementation's layer class name -> its torch.nn module (Linear takes its weights).
@@ -268,11 +189,15 @@ class SequentialTwin:
         loss = self.loss(out, _tensor(y, self.device, self.dtype))
         self.model.zero_grad()
         loss.backward()
+        # In the order backpropagation derives them: dL/dyhat, dL/dz2, dL/dW2, dL/db2, dL/dh...
         grads = {"loss": _numpy(loss)}
-        grads.update({f"dL/d{n}": _numpy(t.grad) for n, t in zip(self.names, kept, strict=True)})
-        for suffix, linear in zip(self.suffixes, self.linears, strict=True):
-            grads["dL/dW" + suffix] = _numpy(linear.weight.grad)
-            grads["dL/db" + suffix] = _numpy(linear.bias.grad)
+        linears = iter(zip(reversed(self.suffixes), reversed(self.linears), strict=True))
+        for name, module, t in reversed(list(zip(self.names, self.model, kept, strict=True))):
+            grads[f"dL/d{name}"] = _numpy(t.grad)
+            if isinstance(module, nn.Linear):
+                suffix, linear = next(linears)
+                grads["dL/dW" + suffix] = _numpy(linear.weight.grad)
+                grads["dL/db" + suffix] = _numpy(linear.bias.grad)
         self.model.zero_grad()
         return grads
 
@@ -281,6 +206,53 @@ class SequentialTwin:
         self.optimizer.zero_grad()
         t_x, t_y = _tensor(x, self.device, self.dtype), _tensor(y, self.device, self.dtype)
         loss = self.loss(self.model(t_x), t_y)
+        loss.backward()
+        self.optimizer.step()
+        return loss.item()
+
+
+class TorchTwin(SequentialTwin):
+    """The tutorial's network in torch.nn, started from given weights: ``nn.Linear`` ->
+    ``nn.Sigmoid`` -> ``nn.BCELoss(reduction="sum")`` (the tutorial sums the per-element losses
+    of a sample), trained by ``torch.optim.SGD`` one sample at a time."""
+
+    def __init__(
+        self,
+        weight: np.ndarray,
+        bias: np.ndarray,
+        lr: float,
+        device: str = "cpu",
+        dtype: Any = np.float32,
+    ) -> None:
+        super().__init__([("Linear", (weight, bias)), ("Sigmoid", ())], "sum", lr, device, dtype)
+        self.linear: nn.Linear = self.linears[0]
+        self.sigmoid: nn.Module = self.model[1]
+
+    @classmethod
+    def from_network(
+        cls, net: Any, lr: float, device: str = "cpu", dtype: Any = np.float32
+    ) -> TorchTwin:
+        """The twin of a tutorial-API network, from that network's current weights."""
+        return cls(net.linear1.weight, net.linear1.bias, lr, device, dtype)
+
+    @property
+    def weight(self) -> np.ndarray:
+        return _numpy(self.linear.weight)
+
+    @property
+    def bias(self) -> np.ndarray:
+        return _numpy(self.linear.bias)
+
+    def forward_loss(self, x: np.ndarray, y: np.ndarray) -> float:
+        t_x, t_y = _tensor(x, self.device, self.dtype), _tensor(y, self.device, self.dtype)
+        with torch.no_grad():
+            return float(self.loss(self.model(t_x), t_y))
+
+    def step_tensors(self, t_x: torch.Tensor, t_y: torch.Tensor) -> float:
+        """The torch loop's step, on tensors already on the device: zero_grad, forward,
+        BCELoss, backward, SGD step, and ``.item()`` (which waits for the device)."""
+        self.optimizer.zero_grad()
+        loss = self.loss(self.sigmoid(self.linear(t_x)), t_y)
         loss.backward()
         self.optimizer.step()
         return loss.item()
