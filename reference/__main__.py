@@ -19,8 +19,9 @@ from pathlib import Path
 
 from reference.edges import EXPECTATIONS
 from reference.impl import DEFAULT_IMPL
+from reference.training import NETWORKS, Setup
 from scratch.__main__ import positive_float, positive_int
-from scratch.data import EPOCHS, LR, SEED
+from scratch.data import DATA_SETS, EPOCHS, LR, SEED
 
 CANNOT_RUN = 2
 
@@ -40,7 +41,10 @@ def _parser() -> argparse.ArgumentParser:
         help="run only the checks whose id starts with PREFIX (repeatable), e.g. edge- or fd-",
     )
     v = commands.add_parser("verify", help="train an implementation and torch side by side")
-    v.add_argument("--impl", default=DEFAULT_IMPL, help="module or .py file (%(default)s)")
+    v.add_argument(
+        "--impl",
+        help=f"module or .py file ({DEFAULT_IMPL}; scratch.grown for --network two-layer)",
+    )
     v.add_argument("--seed", type=int, default=SEED, help="%(default)s")
     v.add_argument("--epochs", type=positive_int, default=EPOCHS, help="%(default)s")
     v.add_argument("--lr", type=positive_float, default=LR, help="%(default)s")
@@ -48,6 +52,14 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--device", choices=["cpu", "cuda"], default="cpu", help="%(default)s")
     v.add_argument("--expect", choices=EXPECTATIONS, default="tutorial", help="%(default)s")
     v.add_argument("--out", type=Path, default=Path("out/verify"), help="%(default)s")
+    v.add_argument("--network", choices=NETWORKS, default="tutorial", help="%(default)s")
+    v.add_argument("--hidden", type=positive_int, default=8, help="two-layer: %(default)s")
+    v.add_argument(
+        "--activation", choices=["relu", "tanh", "sigmoid"], default="relu", help="%(default)s"
+    )
+    v.add_argument("--batch-size", type=positive_int, default=1, help="%(default)s")
+    v.add_argument("--reduction", choices=["sum", "mean"], default="sum", help="%(default)s")
+    v.add_argument("--data", choices=list(DATA_SETS), default="tutorial", help="%(default)s")
     commands.add_parser("register", help="print the divergence register (Markdown)")
     commands.add_parser("claims", help="print the claims table (Markdown)")
     return parser
@@ -98,8 +110,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         probe.unlink()
     except OSError as exc:
         return _error(f"cannot write the output folder {args.out}: {exc.strerror or exc}")
+    setup = Setup(
+        args.network, args.hidden, args.activation, args.reduction, args.batch_size, args.data
+    )
+    if setup.problems():
+        return _error(setup.problems()[0])
+    impl = args.impl or (DEFAULT_IMPL if args.network == "tutorial" else "scratch.grown")
     settings = Settings(
-        args.impl, args.seed, args.epochs, args.lr, args.dtype, args.device, args.expect
+        impl, args.seed, args.epochs, args.lr, args.dtype, args.device, args.expect, setup
     )
     return verify(settings, args.out)
 

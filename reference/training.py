@@ -1,10 +1,13 @@
 """Training side by side (the main job, ``verify``): an implementation and its torch twin
-from the same initial weights; and a named convention's run, the witness for a run that
-parts from torch's because it follows that convention.
+(built from the implementation's own layers) from the same initial weights, for the
+tutorial's network or the two-layer one, per sample or in mini-batches; and a named
+convention's run, the witness for a run that parts from torch's because it follows that
+convention.
 """
 
 from __future__ import annotations
 
+import itertools
 import sys
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -13,8 +16,8 @@ from typing import Any
 import numpy as np
 
 from reference.tolerances import tolerance
-from reference.twin import TorchTwin
-from scratch.data import IN_FEATURES, OUT_FEATURES, samples
+from reference.twin import SequentialTwin, layer_specs
+from scratch.data import DATA_SETS, batches, samples
 
 
 @dataclass
@@ -43,33 +46,148 @@ def _max_abs(a: np.ndarray, b: np.ndarray) -> float:
     return float("nan") if np.isnan(d).any() else float(d.max())
 
 
-def _torch_run(
-    weight: np.ndarray, bias: np.ndarray, epochs: int, lr: float, dtype: Any, device: str
-) -> tuple[list[float], list[tuple[np.ndarray, np.ndarray]]]:
-    """torch's epoch losses, and its weights after each epoch."""
-    twin = TorchTwin(weight, bias, lr, device, dtype)
-    data = samples(dtype)
-    losses, weights = [], []
+NETWORKS = ("tutorial", "two-layer")
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What is trained, and on what: the tutorial's ``MyNetwork`` or a ``TwoLayerNetwork``
+    (its hidden width and activation), the loss's reduction, the batch size (1: the tutorial's
+    per-sample loop) and the data set (``scratch.data.DATA_SETS``)."""
+
+    network: str = "tutorial"
+    hidden: int = 8
+    activation: str = "relu"
+    reduction: str = "sum"
+    batch_size: int = 1
+    data: str = "tutorial"
+
+    def problems(self) -> list[str]:
+        """What makes this setup impossible, one line each."""
+        out = []
+        if self.network == "tutorial" and self.reduction != "sum":
+            out.append(
+                "the tutorial's MyNetwork sums its loss: --reduction mean needs --network two-layer"
+            )
+        if self.network == "tutorial" and (self.hidden, self.activation) != (8, "relu"):
+            out.append("--hidden and --activation need --network two-layer")
+        if self.hidden < 1 or self.batch_size < 1:
+            out.append("--hidden and --batch-size must be at least 1")
+        return out
+
+    @property
+    def attributes(self) -> tuple[str, ...]:
+        """The network's layers, in forward order."""
+        if self.network == "tutorial":
+            return ("linear1", "sigmoid")
+        return ("linear1", "activation", "linear2", "sigmoid")
+
+    @property
+    def needs(self) -> tuple[str, ...]:
+        from reference.grown import TWO_LAYER
+        from reference.layers import NETWORK
+
+        return NETWORK.needs if self.network == "tutorial" else TWO_LAYER.needs
+
+    def samples(self, dtype: Any) -> list[tuple[np.ndarray, np.ndarray]]:
+        return DATA_SETS[self.data](dtype)
+
+    def batches(self, dtype: Any) -> list[tuple[np.ndarray, np.ndarray]]:
+        return batches(self.samples(dtype), self.batch_size)
+
+    def sizes(self) -> tuple[int, ...]:
+        """The width of each layer's input, then the output's: (3, 4), or (3, 8, 4)."""
+        x, y = self.samples(np.float32)[0]
+        if self.network == "tutorial":
+            return (x.size, y.size)
+        return (x.size, self.hidden, y.size)
+
+    def initial_params(self, seed: int, dtype: Any) -> dict[str, np.ndarray]:
+        """W then b of each Linear in turn, drawn by np.random.randn under np.random.seed(seed)
+        in float32 (as the tutorial's Linear draws them), then cast."""
+        np.random.seed(seed)
+        sizes = self.sizes()
+        out = {}
+        for k, (fan_in, fan_out) in enumerate(itertools.pairwise(sizes)):
+            suffix = "" if len(sizes) == 2 else str(k + 1)
+            out["W" + suffix] = np.random.randn(fan_out, fan_in).astype(np.float32).astype(dtype)
+            out["b" + suffix] = np.random.randn(fan_out).astype(np.float32).astype(dtype)
+        return out
+
+    def build(self, impl: ModuleType, seed: int, dtype: Any) -> Any:
+        """The implementation's network, made under np.random.seed(seed), weights cast."""
+        np.random.seed(seed)
+        sizes = self.sizes()
+        if self.network == "tutorial":
+            net = impl.MyNetwork(*sizes)
+        else:
+            net = impl.TwoLayerNetwork(*sizes, activation=self.activation, reduction=self.reduction)
+        self.set_params(net, {k: np.asarray(v).astype(dtype) for k, v in self.params(net).items()})
+        return net
+
+    def linears(self, net: Any) -> dict[str, Any]:
+        """Each Linear by the suffix of its parameters' names ("" or "1", "2")."""
+        names = [a for a in self.attributes if a.startswith("linear")]
+        if len(names) == 1:
+            return {"": getattr(net, names[0])}
+        return {name.removeprefix("linear"): getattr(net, name) for name in names}
+
+    def params(self, net: Any) -> dict[str, np.ndarray]:
+        out = {}
+        for suffix, linear in self.linears(net).items():
+            out["W" + suffix], out["b" + suffix] = linear.weight, linear.bias
+        return out
+
+    def set_params(self, net: Any, params: dict[str, np.ndarray]) -> None:
+        for suffix, linear in self.linears(net).items():
+            linear.weight, linear.bias = params["W" + suffix].copy(), params["b" + suffix].copy()
+
+    def twin(self, net: Any, lr: float, device: str, dtype: Any) -> SequentialTwin:
+        """torch's twin of the implementation's network: its own layers, mapped one by one."""
+        specs = layer_specs(net, self.attributes)
+        return SequentialTwin(specs, self.reduction, lr, device, dtype)
+
+
+def _split(params: dict[str, np.ndarray]) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """The weights and the biases."""
+    return [v for k, v in params.items() if k[0] == "W"], [
+        v for k, v in params.items() if k[0] == "b"
+    ]
+
+
+def _max_abs_all(a: list[np.ndarray], b: list[np.ndarray]) -> float:
+    return max(_max_abs(x, y) for x, y in zip(a, b, strict=True))
+
+
+def torch_run(
+    twin: SequentialTwin, data: list[tuple[np.ndarray, np.ndarray]], epochs: int
+) -> tuple[list[float], list[dict[str, np.ndarray]]]:
+    """torch's epoch losses (each the sum of its batches' losses), and its weights after each
+    epoch."""
+    losses, params = [], []
     for _ in range(epochs):
         losses.append(sum(twin.step(x, y) for x, y in data))
-        weights.append((twin.weight.copy(), twin.bias.copy()))  # the parameters move on
-    return losses, weights
+        params.append(twin.params())
+    return losses, params
 
 
 def train_side_by_side(
-    impl: ModuleType, seed: int, epochs: int, lr: float, dtype: Any, device: str
+    impl: ModuleType,
+    seed: int,
+    epochs: int,
+    lr: float,
+    dtype: Any,
+    device: str,
+    setup: Setup = Setup(),
 ) -> Trajectory:
-    """Both trained on the tutorial's data from the implementation's own initial weights
-    (cast to dtype); an exception the implementation raises ends the run, and is recorded."""
+    """Both trained on the setup's data from the implementation's own initial weights (cast
+    to dtype); an exception the implementation raises ends the run, and is recorded."""
     dtype = np.dtype(dtype)
-    np.random.seed(seed)
-    net = impl.MyNetwork(IN_FEATURES, OUT_FEATURES)
-    net.linear1.weight = np.asarray(net.linear1.weight).astype(dtype)
-    net.linear1.bias = np.asarray(net.linear1.bias).astype(dtype)
-    torch_losses, torch_weights = _torch_run(
-        net.linear1.weight, net.linear1.bias, epochs, lr, dtype, device
+    net = setup.build(impl, seed, dtype)
+    torch_losses, torch_params = torch_run(
+        setup.twin(net, lr, device, dtype), setup.batches(dtype), epochs
     )
-    data = samples(dtype)
+    data = setup.batches(dtype)
     t = Trajectory()
     for epoch in range(epochs):
         if epochs >= 500 and epoch % (epochs // 10) == 0 and epoch:
@@ -83,15 +201,16 @@ def train_side_by_side(
         except Exception as exc:
             t.crash = f"epoch {epoch}: the implementation raised {exc!r}"
             break
-        weight, bias = torch_weights[epoch]
+        weights, biases = _split(torch_params[epoch])
+        mine_w, mine_b = _split(setup.params(net))
         t.impl_loss.append(total)
         t.torch_loss.append(torch_losses[epoch])
-        t.max_dw.append(_max_abs(net.linear1.weight, weight))
-        t.max_db.append(_max_abs(net.linear1.bias, bias))
-        t.w_scale.append(float(np.abs(weight).max()))
-        t.b_scale.append(float(np.abs(bias).max()))
-    t.impl_weights = (net.linear1.weight, net.linear1.bias)
-    t.torch_weights = torch_weights[len(t.impl_loss) - 1] if t.impl_loss else ()
+        t.max_dw.append(_max_abs_all(mine_w, weights))
+        t.max_db.append(_max_abs_all(mine_b, biases))
+        t.w_scale.append(max(float(np.abs(w).max()) for w in weights))
+        t.b_scale.append(max(float(np.abs(b).max()) for b in biases))
+    t.impl_weights = tuple(setup.params(net).values())
+    t.torch_weights = tuple(torch_params[len(t.impl_loss) - 1].values()) if t.impl_loss else ()
     return t
 
 

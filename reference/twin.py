@@ -172,10 +172,12 @@ class SequentialTwin:
         self.names, self.suffixes = output_names([kind == "Linear" for kind, _ in specs])
 
     def params(self) -> Arrays:
-        """The current weights: W1, b1, W2, b2 (W, b with one Linear)."""
+        """The current weights, copied: W1, b1, W2, b2 (W, b with one Linear)."""
         out = {}
         for suffix, linear in zip(self.suffixes, self.linears, strict=True):
-            out["W" + suffix], out["b" + suffix] = _numpy(linear.weight), _numpy(linear.bias)
+            # Copies: on the CPU .numpy() shares the tensor's memory, which SGD moves on.
+            out["W" + suffix] = _numpy(linear.weight).copy()
+            out["b" + suffix] = _numpy(linear.bias).copy()
         return out
 
     def partials(self, x: np.ndarray, y: np.ndarray) -> Arrays:

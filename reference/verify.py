@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -20,19 +20,30 @@ import numpy as np
 
 from reference import impl as impl_side
 from reference.edges import judge_edge
-from reference.layers import NETWORK, edge_points
-from reference.training import Trajectory, first_parting, train_side_by_side
+from reference.grown import ALL_LAYERS
+from reference.layers import LAYERS, EdgePoint, Layer, edge_points
+from reference.training import Setup, Trajectory, first_parting, train_side_by_side
 from scratch.data import LR, PUBLISHED_LOSSES, SEED
 
 AGREE, DIVERGE, CANNOT_RUN = 0, 1, 2
 
 
-def edge_verdicts(impl: ModuleType, device: str, expect: str) -> dict[str, list[str]]:
+def checked_layers(impl: ModuleType, setup: Setup) -> tuple[Layer, ...]:
+    """The tutorial's records for its network; for the two-layer network, every record that
+    applies to the implementation (its layers on batches, its activations, the network)."""
+    if setup.network == "tutorial":
+        return LAYERS
+    return tuple(layer for layer in ALL_LAYERS if layer.applies(impl))
+
+
+def edge_verdicts(
+    impl: ModuleType, device: str, expect: str, points: list[EdgePoint]
+) -> dict[str, list[str]]:
     """The edge grid, graded: points that match torch, passes that differ from torch (closer
     to the mathematics, a named convention), known divergences, and failures with the exact
     value and each side's error in ulps."""
     out: dict[str, list[str]] = {"match": [], "graded": [], "known": [], "fail": []}
-    for point in edge_points():
+    for point in points:
         verdict = judge_edge(point, impl, device, expect=expect)
         out["known"] += [f"{point.id} {known}" for known in verdict.known]
         out["graded"] += [f"{point.id} {note}" for note in verdict.notes]
@@ -45,7 +56,9 @@ def edge_verdicts(impl: ModuleType, device: str, expect: str) -> dict[str, list[
     return out
 
 
-def first_wrong_quantity(impl: ModuleType, expect: str) -> dict[str, str] | None:
+def first_wrong_quantity(
+    impl: ModuleType, expect: str, layers: tuple[Layer, ...]
+) -> dict[str, str] | None:
     """Which quantity is wrong: the first failing check of each layer's partials (a whole
     run only says that the loss or the weights parted, and the loss parts first)."""
     from reference.checks import run_checks
@@ -54,6 +67,7 @@ def first_wrong_quantity(impl: ModuleType, expect: str) -> dict[str, str] | None
         impl,
         expect=expect,
         devices=("cpu",),
+        layers=layers,
         select=lambda check_id: check_id.startswith(("partials-", "edge-")),
         stop_at_first_failure=True,
     )
@@ -133,10 +147,12 @@ class Settings:
     dtype: str = "float32"
     device: str = "cpu"
     expect: str = "tutorial"
+    setup: Setup = field(default_factory=Setup)
 
     @property
     def is_tutorial(self) -> bool:
-        return (self.seed, self.epochs, self.lr, self.dtype) == (SEED, 2000, LR, "float32")
+        settings = (self.seed, self.epochs, self.lr, self.dtype, self.setup)
+        return settings == (SEED, 2000, LR, "float32", Setup())
 
 
 def verify(settings: Settings, out_dir: Path) -> int:
@@ -147,18 +163,28 @@ def verify(settings: Settings, out_dir: Path) -> int:
     except impl_side.ImplementationError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return CANNOT_RUN
-    lacks = impl_side.missing(impl, NETWORK.needs)
+    setup = s.setup
+    lacks = impl_side.missing(impl, setup.needs)
     if lacks:
         print(
             f"error: {s.impl} breaks the tutorial's API; missing: {', '.join(lacks)}",
             file=sys.stderr,
         )
         return CANNOT_RUN
-    print(
-        f"verify {s.impl} against torch.nn: seed {s.seed}, {s.epochs} epochs, lr {s.lr:g}, "
-        f"{s.dtype}, {s.device}"
+    network = (
+        "MyNetwork"
+        if setup.network == "tutorial"
+        else (f"TwoLayerNetwork(hidden {setup.hidden}, {setup.activation}, {setup.reduction})")
     )
-    traj = train_side_by_side(impl, s.seed, s.epochs, s.lr, np.dtype(s.dtype), s.device)
+    print(
+        f"verify {s.impl} against torch.nn: {network}, batch size {setup.batch_size}, "
+        f"{setup.data} data, seed {s.seed}, {s.epochs} epochs, lr {s.lr:g}, {s.dtype}, {s.device}"
+    )
+    try:
+        traj = train_side_by_side(impl, s.seed, s.epochs, s.lr, np.dtype(s.dtype), s.device, setup)
+    except ValueError as exc:  # a layer with no torch mapping
+        print(f"error: {exc}", file=sys.stderr)
+        return CANNOT_RUN
     crash = traj.crash
     parting = first_parting(traj, s.dtype)
 
@@ -181,9 +207,11 @@ def verify(settings: Settings, out_dir: Path) -> int:
                 f"{r['impl']!r} ({r['impl_ulps']:+.2f} ulp); torch {r['torch']!r} "
                 f"({r['torch_ulps']:+.2f} ulp)"
             )
-    edges = edge_verdicts(impl, s.device, s.expect)
+    layers = checked_layers(impl, setup)
+    points = edge_points(layers)
+    edges = edge_verdicts(impl, s.device, s.expect, points)
     print(
-        f"\nedge grid ({len(edge_points())} points): {len(edges['match'])} match torch in every "
+        f"\nedge grid ({len(points)} points): {len(edges['match'])} match torch in every "
         f"quantity; {len(edges['graded'])} pass otherwise (closer to the mathematics, or a "
         f"named convention); {len(edges['known'])} quantities at known divergences; "
         f"{len(edges['fail'])} unexplained differences"
@@ -206,7 +234,7 @@ def verify(settings: Settings, out_dir: Path) -> int:
     if edges["fail"]:
         print(f"DIVERGES at the edges: {len(edges['fail'])} unexplained differences")
         verdict = DIVERGE
-    first_wrong = first_wrong_quantity(impl, s.expect) if verdict == DIVERGE else None
+    first_wrong = first_wrong_quantity(impl, s.expect, layers) if verdict == DIVERGE else None
     if first_wrong:
         print(
             f"the first wrong quantity, in the order a derivation is read: "

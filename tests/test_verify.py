@@ -33,6 +33,55 @@ def test_verify_agrees_on_scratch(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert (tmp_path / "verify.png").stat().st_size > 10_000
 
 
+@pytest.mark.parametrize(
+    "options",
+    [
+        pytest.param(["--activation", "relu", "--batch-size", "4"], id="relu-b4-tutorial-data"),
+        pytest.param(
+            ["--activation", "tanh", "--reduction", "mean", "--batch-size", "8", "--data", "xor"],
+            id="tanh-mean-b8-xor",
+        ),
+        pytest.param(["--activation", "sigmoid", "--dtype", "float64"], id="sigmoid-per-sample"),
+    ],
+)
+def test_verify_trains_the_two_layer_network(
+    options: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """scratch.grown's two-layer network (the default implementation for it) against the
+    torch twin built from its own layers; its edge grid is the grown records'."""
+    argv = ["verify", "--network", "two-layer", *options, "--epochs", "40", "--out", str(tmp_path)]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("verify scratch.grown against torch.nn: TwoLayerNetwork(hidden 8, ")
+    assert "AGREES" in out
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["settings"]["setup"]["network"] == "two-layer"
+    assert any(p.startswith("TwoLayerNetwork-") for p in report["edges"]["match"])
+    assert report["edges"]["fail"] == []
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--reduction", "mean"], "the tutorial's MyNetwork sums its loss"),
+        (["--activation", "tanh"], "--hidden and --activation need --network two-layer"),
+    ],
+)
+def test_verify_names_an_impossible_setup(
+    options: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["verify", *options]) == 2
+    assert f"error: {message}" in capsys.readouterr().err
+
+
+def test_verify_two_layer_names_a_missing_network(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["verify", "--network", "two-layer", "--impl", "scratch", "--out", str(tmp_path)]
+    assert main(argv) == 2
+    assert "missing: class TwoLayerNetwork" in capsys.readouterr().err
+
+
 def test_verify_on_the_tutorial_settings_compares_published_losses(tmp_path: Path) -> None:
     from reference.tolerances import PUBLISHED_ULPS
 
