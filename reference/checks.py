@@ -516,6 +516,9 @@ def all_checks(
     for layer in layers:
         for case in layer.errors:
             yield Check(f"raises-{layer.name}-{case.id}", layer.needs, _raises(layer, case))
+    for layer in layers:
+        for check_id, whole in layer.whole(expect) if layer.whole else ():
+            yield Check(check_id, layer.needs, whole)
     if NETWORK not in layers:
         return
     for (dtype_id, dtype), seed in itertools.product(DTYPES.items(), (0, 1)):

@@ -10,16 +10,27 @@ from __future__ import annotations
 
 import json
 import platform
+from dataclasses import asdict
 from importlib import resources
 from typing import Any
 
 import numpy as np
 import torch
 
-from reference.twin import TorchTwin
+from reference.training import Setup
+from reference.twin import SequentialTwin, TorchTwin
 from scratch.data import IN_FEATURES, OUT_FEATURES, samples
 
-__all__ = ["GOLDEN_RUNS", "initial_weights", "load", "make", "samples", "torch_run", "versions"]
+__all__ = [
+    "GOLDEN_RUNS",
+    "TWO_LAYER_RUNS",
+    "initial_weights",
+    "load",
+    "make",
+    "samples",
+    "torch_run",
+    "versions",
+]
 
 # name -> (seed, lr, epochs, dtype): the tutorial's run, a few long ones, and a grid of short
 # ones (5 seeds, 2 learning rates, 2 dtypes) that the checks train every implementation on.
@@ -35,6 +46,51 @@ GOLDEN_RUNS: dict[str, tuple[int, float, int, str]] = {
         for lr in (0.01, 0.03)
     },
 }
+
+
+# name -> (setup, seed, lr, epochs, dtype): the two-layer network's runs, in mini-batches and
+# per sample, on the tutorial's data and on XOR (which needs the hidden layer).
+TWO_LAYER_RUNS: dict[str, tuple[Setup, int, float, int, str]] = {
+    "two-layer-relu-sum-b4-tutorial": (
+        Setup("two-layer", 8, "relu", "sum", 4, "tutorial"),
+        42,
+        0.01,
+        200,
+        "float32",
+    ),
+    "two-layer-tanh-mean-b8-xor": (
+        Setup("two-layer", 8, "tanh", "mean", 8, "xor"),
+        0,
+        0.5,
+        200,
+        "float32",
+    ),
+    "two-layer-sigmoid-sum-b1-xor-float64": (
+        Setup("two-layer", 4, "sigmoid", "sum", 1, "xor"),
+        1,
+        0.1,
+        100,
+        "float64",
+    ),
+    "two-layer-relu-mean-b32-xor-float64": (
+        Setup("two-layer", 16, "relu", "mean", 32, "xor"),
+        2,
+        1.0,
+        300,
+        "float64",
+    ),
+}
+
+
+def two_layer_torch_run(
+    setup: Setup, seed: int, lr: float, epochs: int, dtype: str
+) -> dict[str, Any]:
+    """torch's run of the setup from its initial weights (reference.training.Setup)."""
+    params = setup.initial_params(seed, dtype)
+    twin = SequentialTwin(setup.specs(params), setup.reduction, lr, "cpu", dtype)
+    data = setup.batches(dtype)
+    losses = [sum(twin.step(x, y) for x, y in data) for _ in range(epochs)]
+    return {"losses": losses, **{k: v.tolist() for k, v in twin.params().items()}}
 
 
 def initial_weights(seed: int, dtype: str) -> tuple[np.ndarray, np.ndarray]:
@@ -62,6 +118,14 @@ def versions() -> dict[str, str]:
 
 
 def make(name: str) -> dict[str, Any]:
+    if name in TWO_LAYER_RUNS:
+        setup, seed, lr, epochs, dtype = TWO_LAYER_RUNS[name]
+        settings = {**asdict(setup), "seed": seed, "lr": lr, "epochs": epochs, "dtype": dtype}
+        return {
+            "settings": settings,
+            "versions": versions(),
+            **two_layer_torch_run(setup, seed, lr, epochs, dtype),
+        }
     seed, lr, epochs, dtype = GOLDEN_RUNS[name]
     settings = {"seed": seed, "lr": lr, "epochs": epochs, "dtype": dtype}
     return {"settings": settings, "versions": versions(), **torch_run(seed, lr, epochs, dtype)}

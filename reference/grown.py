@@ -28,6 +28,7 @@ import numpy as np
 
 from reference import impl as impl_side
 from reference import twin
+from reference.compare import CheckFailure, assert_match
 from reference.layers import (
     BCE,
     LAYERS,
@@ -420,6 +421,79 @@ def _two_layer_call(
     return call
 
 
+def _two_layer_golden(name: str) -> Callable[[ModuleType], str | None]:
+    """A stored torch run of the two-layer network, epoch by epoch, from its initial weights."""
+
+    def body(impl: ModuleType) -> None:
+        from reference import golden
+
+        setup, seed, lr, epochs, dtype = golden.TWO_LAYER_RUNS[name]
+        data = golden.load(name)
+        net = setup.build(impl, seed, dtype)
+        setup.set_params(net, setup.initial_params(seed, dtype))
+        losses = []
+        batches = setup.batches(dtype)
+        for _ in range(epochs):
+            total = 0.0
+            for x, y in batches:
+                total += float(net.forward_loss(x, y))
+                net.update_weights(x, y, lr)
+            losses.append(total)
+        where = {"layer": NETWORK_CLASS, "inputs": data["settings"], "dtype": dtype}
+        assert_match(np.array(losses), np.array(data["losses"]), quantity="trajectory", **where)
+        for key, value in setup.params(net).items():
+            expected = np.array(data[key], dtype)
+            assert_match(value, expected, quantity="trained weights", **where)
+
+    return body
+
+
+def _two_layer_initial_weights(shape: Shape, seed: int) -> Callable[[ModuleType], str | None]:
+    """TwoLayerNetwork draws W1, b1, then W2, b2 with np.random.randn, as float32."""
+
+    def body(impl: ModuleType) -> None:
+        np.random.seed(seed)
+        net = impl.TwoLayerNetwork(*shape)
+        np.random.seed(seed)
+        for k, (fan_in, fan_out) in enumerate(((shape[0], shape[1]), (shape[1], shape[2])), 1):
+            linear = getattr(net, f"linear{k}")
+            expected = {
+                f"W{k}": np.random.randn(fan_out, fan_in).astype(np.float32),
+                f"b{k}": np.random.randn(fan_out).astype(np.float32),
+            }
+            for (name, value), got in zip(
+                expected.items(), (linear.weight, linear.bias), strict=True
+            ):
+                got = np.asarray(got)
+                if got.dtype != np.float32 or not np.array_equal(got, value):
+                    raise CheckFailure(
+                        f"{NETWORK_CLASS} initial {name} is not drawn as the tutorial draws "
+                        f"(seed {seed}, shape {'x'.join(map(str, shape))}): np.random.randn "
+                        f"draws W1, b1, W2, b2 in turn, as float32\n  expected: {value!r}\n"
+                        f"  got:      {got!r}",
+                        NETWORK_CLASS,
+                        f"initial {name}",
+                    )
+
+    return body
+
+
+def _two_layer_whole(expect: str) -> list[tuple[str, Callable[[ModuleType], str | None]]]:
+    from reference import golden, properties
+
+    checks = [(f"golden-{name}", _two_layer_golden(name)) for name in golden.TWO_LAYER_RUNS]
+    checks += [
+        (
+            f"initial-weights-{NETWORK_CLASS}-{'x'.join(map(str, shape))}-seed{seed}",
+            _two_layer_initial_weights(shape, seed),
+        )
+        for shape in ((3, 5, 1), (17, 8, 4))
+        for seed in (0, 1)
+    ]
+    checks += [(f"property-{name}", prop) for name, prop in properties.TWO_LAYER_PROPERTIES.items()]
+    return checks
+
+
 TWO_LAYER_NEEDS = (
     NETWORK_CLASS,
     *(f"{NETWORK_CLASS}.{a}" for a in (*NETWORK_LAYERS, "loss", "forward_loss", "update_weights")),
@@ -465,6 +539,7 @@ TWO_LAYER = Layer(
     grid={"activation": ACTIVATIONS, "reduction": REDUCTIONS},
     shapes=dict(TWO_LAYER_SHAPES),
     seeds=SEEDS,
+    whole=_two_layer_whole,
     # Seed k draws the k-th activation and alternates the reduction: 6 seeds cover each
     # activation with each reduction (FD_SEEDS' 8 would double the slowest checks).
     fd_seeds=tuple(range(6)),

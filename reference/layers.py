@@ -99,6 +99,9 @@ class Layer:
     seeds: tuple[int, ...] = SEEDS
     # The finite-difference seeds (None: reference.gradcheck.FD_SEEDS).
     fd_seeds: tuple[int, ...] | None = None
+    # The checks of a network as a whole (training runs, initial weights, properties): (id,
+    # body) pairs, given what the runner expects ("tutorial" or "torch").
+    whole: Callable[[str], list[tuple[str, Callable[[ModuleType], str | None]]]] | None = None
     # Whether an implementation is checked against this record at all: the grown
     # derivation's records apply where the implementation has the grown API.
     applies: Callable[[ModuleType], bool] = lambda impl: True

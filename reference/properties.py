@@ -150,3 +150,130 @@ PROPERTIES: dict[str, Callable[[ModuleType], None]] = {
     "loss-falls-along-gradient": loss_falls_along_the_negative_gradient,
     "loss-least-at-label": loss_is_least_where_prediction_equals_label,
 }
+
+
+# --- the two-layer network (reference.grown) ------------------------------------------------
+
+
+@st.composite
+def two_layer_networks(draw: st.DrawFn) -> dict[str, np.ndarray]:
+    """A float64 two-layer network in the normal range, a batch of 1 to 5 samples, and one
+    of its activations and reductions."""
+    n_in, n_hidden, n_out = (
+        draw(st.integers(1, 4)),
+        draw(st.integers(1, 5)),
+        draw(st.integers(1, 3)),
+    )
+    batch = draw(st.integers(1, 5))
+    unit = st.floats(-1, 1, allow_nan=False)
+
+    def arr(*shape: int, scale: float = 1.0) -> np.ndarray:
+        return scale * draw(hnp.arrays(np.float64, shape, elements=unit))
+
+    return {
+        "W1": arr(n_hidden, n_in, scale=2),
+        "b1": arr(n_hidden),
+        "W2": arr(n_out, n_hidden, scale=2),
+        "b2": arr(n_out),
+        "x": arr(batch, n_in),
+        "y": draw(hnp.arrays(np.float64, (batch, n_out), elements=st.floats(0, 1))),
+        "activation": np.array(draw(st.sampled_from(("relu", "tanh", "sigmoid")))),
+        "reduction": np.array(draw(st.sampled_from(("sum", "mean")))),
+        "lr": np.array(0.1),
+    }
+
+
+def _two_layer_fail(message: str, quantity: str, a: dict[str, np.ndarray]) -> None:
+    inputs = "; ".join(f"{k}={np.array2string(v, precision=6)}" for k, v in a.items())
+    raise CheckFailure(
+        f"TwoLayerNetwork: {message}\n  input: {inputs}", "TwoLayerNetwork", quantity
+    )
+
+
+def _two_layer_match(
+    got: object, expected: object, quantity: str, a: dict, table_key: str = "sum order"
+) -> None:
+    report = mismatch(
+        got, expected, layer="TwoLayerNetwork", quantity=table_key, inputs=a, dtype=F64
+    )
+    if report is not None:
+        raise CheckFailure(report.replace(table_key, quantity, 1), "TwoLayerNetwork", quantity)
+
+
+def _steps(
+    impl: ModuleType, a: dict[str, np.ndarray], **changes: np.ndarray
+) -> dict[str, np.ndarray]:
+    """The loss and the four parameters after one update_weights, on a with its changes."""
+    from reference.grown import new_two_layer
+
+    a = {**a, **changes}
+    net = new_two_layer(impl, a)
+    loss = np.asarray(net.forward_loss(a["x"], a["y"]))
+    net.update_weights(a["x"], a["y"], float(a["lr"]))
+    out = {"loss": loss}
+    for k in (1, 2):
+        linear = getattr(net, f"linear{k}")
+        out[f"W{k} after step"], out[f"b{k} after step"] = linear.weight, linear.bias
+    return out
+
+
+def batch_of_one_is_the_sample(impl: ModuleType) -> None:
+    """A batch of one sample, (1, features), gives the per-sample call's loss and step."""
+
+    @SETTINGS
+    @given(a=two_layer_networks())
+    def prop(a: dict[str, np.ndarray]) -> None:
+        one = {"x": a["x"][:1], "y": a["y"][:1]}
+        batched = _steps(impl, a, **one)
+        single = _steps(impl, a, x=one["x"][0], y=one["y"][0])
+        for quantity, value in single.items():
+            _two_layer_match(batched[quantity], value, f"{quantity} (batch of one)", a)
+
+    prop()
+
+
+def mean_is_the_sum_over_n(impl: ModuleType) -> None:
+    """With reduction "mean" the loss is the sum's over N (batch x outputs), and a step at
+    lr is the sum's step at lr / N."""
+
+    @SETTINGS
+    @given(a=two_layer_networks())
+    def prop(a: dict[str, np.ndarray]) -> None:
+        n = a["y"].size
+        mean = _steps(impl, a, reduction=np.array("mean"))
+        total = _steps(impl, a, reduction=np.array("sum"), lr=np.array(float(a["lr"]) / n))
+        _two_layer_match(float(mean["loss"]) * n, float(total["loss"]), "loss (mean x N)", a)
+        for quantity in ("W1 after step", "b1 after step", "W2 after step", "b2 after step"):
+            _two_layer_match(mean[quantity], total[quantity], f"{quantity} (mean)", a)
+
+    prop()
+
+
+def batch_gradient_is_the_sum_of_samples(impl: ModuleType) -> None:
+    """Under the sum, a batch's step moves each parameter by the sum of what each sample's
+    step alone (from the same weights) moves it by: the batch axis is summed for the
+    parameters, and only for them."""
+
+    @SETTINGS
+    @given(a=two_layer_networks())
+    def prop(a: dict[str, np.ndarray]) -> None:
+        a = {**a, "reduction": np.array("sum")}
+        batch = _steps(impl, a)
+        moved = {q: 0.0 for q in batch if q != "loss"}
+        for x, y in zip(a["x"], a["y"], strict=True):
+            single = _steps(impl, a, x=x, y=y)
+            for q in moved:
+                moved[q] = moved[q] + (a[q.split()[0]] - single[q])
+        # Each move is read off as W - W', a few ulps of W each: the update equation's table.
+        for q, total in moved.items():
+            move = a[q.split()[0]] - batch[q]
+            _two_layer_match(move, total, f"{q} (batch against its samples)", a, "update equation")
+
+    prop()
+
+
+TWO_LAYER_PROPERTIES: dict[str, Callable[[ModuleType], None]] = {
+    "batch-of-one-is-the-sample": batch_of_one_is_the_sample,
+    "mean-is-sum-over-n": mean_is_the_sum_over_n,
+    "batch-step-is-sum-of-samples": batch_gradient_is_the_sum_of_samples,
+}

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from reference.tolerances import tolerance
-from reference.twin import SequentialTwin, layer_specs
+from reference.twin import LayerSpec, SequentialTwin, layer_specs
 from scratch.data import DATA_SETS, batches, samples
 
 
@@ -141,6 +141,18 @@ class Setup:
     def set_params(self, net: Any, params: dict[str, np.ndarray]) -> None:
         for suffix, linear in self.linears(net).items():
             linear.weight, linear.bias = params["W" + suffix].copy(), params["b" + suffix].copy()
+
+    def specs(self, params: dict[str, np.ndarray]) -> list[LayerSpec]:
+        """The network as torch layer specs, from its parameters (not from an implementation)."""
+        if self.network == "tutorial":
+            return [("Linear", (params["W"], params["b"])), ("Sigmoid", ())]
+        activation = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid"}[self.activation]
+        return [
+            ("Linear", (params["W1"], params["b1"])),
+            (activation, ()),
+            ("Linear", (params["W2"], params["b2"])),
+            ("Sigmoid", ()),
+        ]
 
     def twin(self, net: Any, lr: float, device: str, dtype: Any) -> SequentialTwin:
         """torch's twin of the implementation's network: its own layers, mapped one by one."""

@@ -6,7 +6,15 @@ import numpy as np
 import pytest
 
 from reference.compare import assert_match
-from reference.golden import GOLDEN_RUNS, load, same_stack, torch_run, versions
+from reference.golden import (
+    GOLDEN_RUNS,
+    TWO_LAYER_RUNS,
+    load,
+    make,
+    same_stack,
+    torch_run,
+    versions,
+)
 
 # The short runs (20 of 200 epochs) retrain torch for 3 s of the fast loop: CI runs them.
 RUNS = [
@@ -28,10 +36,25 @@ def test_reference_still_gives_the_golden_run(name: str) -> None:
         )
 
 
+@pytest.mark.parametrize("name", TWO_LAYER_RUNS)
+def test_reference_still_gives_the_two_layer_run(name: str) -> None:
+    golden, live = load(name), make(name)
+    assert golden["settings"] == live["settings"]
+    where = {
+        "layer": "torch.nn",
+        "inputs": golden["settings"],
+        "dtype": golden["settings"]["dtype"],
+    }
+    for key in ("losses", "W1", "b1", "W2", "b2"):
+        assert_match(
+            np.array(live[key]), np.array(golden[key]), quantity="reference drift", **where
+        )
+
+
 def test_golden_versions_are_the_pinned_stack() -> None:
     """The golden figures were made with the versions in constraints.txt (a local build
     suffix such as +cpu aside)."""
-    for name in GOLDEN_RUNS:
+    for name in [*GOLDEN_RUNS, *TWO_LAYER_RUNS]:
         recorded = load(name)["versions"]
         assert same_stack(
             {k: recorded[k] for k in ("torch", "numpy")},

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from reference.golden import GOLDEN_RUNS, make, same_stack
+from reference.golden import GOLDEN_RUNS, TWO_LAYER_RUNS, make, same_stack
 
 GOLDEN_DIR = Path(__file__).resolve().parent.parent / "reference" / "data" / "golden"
 
@@ -19,7 +19,7 @@ def _changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
         out.append(f"settings: {old.get('settings')} -> {new['settings']}")
     if not same_stack(old.get("versions", {}), new["versions"]):
         out.append(f"versions: {old.get('versions')} -> {new['versions']}")
-    for key in ("losses", "W", "b"):
+    for key in (k for k in new if k not in ("settings", "versions")):
         a, b = np.asarray(old.get(key, []), float), np.asarray(new[key], float)
         if a.shape != b.shape:
             out.append(f"{key}: shape {a.shape} -> {b.shape}")
@@ -34,7 +34,7 @@ def regenerate(directory: Path = GOLDEN_DIR) -> int:
     build suffix of a version (2.13.0+cpu against 2.13.0) alone rewrites nothing."""
     directory.mkdir(parents=True, exist_ok=True)
     changed = 0
-    for name in GOLDEN_RUNS:
+    for name in [*GOLDEN_RUNS, *TWO_LAYER_RUNS]:
         path = directory / f"{name}.json"
         new = make(name)
         old = json.loads(path.read_text()) if path.exists() else {}
