@@ -270,7 +270,10 @@ def _sequential_torch(specs: list[twin.LayerSpec], a: Arrays, device: str) -> Ar
     model = twin.SequentialTwin(specs, reduction, float(a["lr"]), device, a["x"].dtype)
     out = model.partials(a["x"], a["y"])
     model.step(a["x"], a["y"])
-    return {**out, **{f"{k} after step": v for k, v in model.params().items()}}
+    params = list(model.params().items())  # W1, b1, W2, b2
+    # In the order backpropagation reaches them: W2, b2, W1, b1.
+    pairs = [params[i : i + 2] for i in range(0, len(params), 2)][::-1]
+    return {**out, **{f"{k} after step": v for pair in pairs for k, v in pair}}
 
 
 NETWORK_BATCH = Layer(
@@ -290,10 +293,11 @@ NETWORK_BATCH = Layer(
 # --- TwoLayerNetwork ----------------------------------------------------------------------
 
 # (batch, in_features, hidden_features, out_features); batch 0 is one sample.
+# The first has a square W2, so that W2 used untransposed is a wrong value, not a shape error.
 TWO_LAYER_SHAPES: dict[str, Shape] = {
+    "b4-4x3x3": (4, 4, 3, 3),
     "3x5x1": (0, 3, 5, 1),
     "b1-3x5x1": (1, 3, 5, 1),
-    "b4-4x3x2": (4, 4, 3, 2),
 }
 
 
@@ -339,9 +343,10 @@ def new_two_layer(impl: ModuleType, a: Arrays) -> Any:
 
 
 def _two_layer_params(net: Any) -> Arrays:
+    """The weights, in the order backpropagation reaches them: W2, b2, W1, b1."""
     return {
         f"{p}{k} after step": getattr(getattr(net, f"linear{k}"), attr)
-        for k in (1, 2)
+        for k in (2, 1)
         for p, attr in (("W", "weight"), ("b", "bias"))
     }
 

@@ -61,7 +61,9 @@ def evidence(
         oracle.nearest(math, np.float64, (len(math),)), precision=10, threshold=6
     )
     name = np.dtype(dtype).name
-    line = f"  exact value {shown}; in {name} ulps from it: got {oracle.ulps(got, math, dtype):.3g}"
+    # A value of another size has no ulps to count (the report names its shape).
+    got_ulps = f"{oracle.ulps(got, math, dtype):.3g}" if np.size(got) == len(math) else "-"
+    line = f"  exact value {shown}; in {name} ulps from it: got {got_ulps}"
     line += f", torch {oracle.ulps(torch, math, dtype):.3g}"
     tutorial = _tutorial_value(layer, a, quantity)
     if tutorial is not None:

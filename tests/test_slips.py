@@ -24,6 +24,25 @@ BROKEN = {
 }
 
 
+# The grown derivation's slips (reference/slips/grown_*.py): the layer and quantity each one's
+# first failure names.
+GROWN = {
+    "grown_batch_summed_before_outer": "TwoLayerNetwork W2 after step",
+    "grown_bias_grad_averaged": "TwoLayerNetwork b2 after step",
+    "grown_bias_grad_not_summed": "TwoLayerNetwork b2 after step",
+    "grown_hidden_derivative_at_output": "TwoLayerNetwork W1 after step",
+    "grown_hidden_derivative_left_out": "TwoLayerNetwork W1 after step",
+    "grown_mean_loss_reported_as_sum": "TwoLayerNetwork loss",
+    "grown_mean_missing_in_gradient": "BinaryCrossEntropyLoss dL/dyhat",
+    "grown_mean_over_batch_only": "BinaryCrossEntropyLoss dL/dyhat",
+    "grown_output_derivative_left_out": "TwoLayerNetwork W2 after step",
+    "grown_relu_grad_one_at_zero": "TwoLayerNetwork dL/db1",
+    "grown_tanh_grad_no_square": "Tanh dh/dz",
+    "grown_w1_grad_with_updated_w2": "TwoLayerNetwork W1 after step",
+    "grown_w2_not_transposed": "TwoLayerNetwork W1 after step",
+}
+
+
 def first_failure(path: Path) -> Result | None:
     results = run_checks(load_impl(str(path)), stop_at_first_failure=True)
     failures = [r for r in results if r.status not in ("passed", "known")]
@@ -32,6 +51,15 @@ def first_failure(path: Path) -> Result | None:
 
 def test_catalogue_is_large_enough() -> None:
     assert len(SLIPS) >= 15
+    assert sorted(p.stem for p in SLIPS if p.stem.startswith("grown_")) == sorted(GROWN)
+    assert len(GROWN) >= 12
+
+
+@pytest.mark.parametrize(("slip", "what"), GROWN.items(), ids=list(GROWN))
+def test_grown_slip_fails_first_by_the_wrong_quantity(slip: str, what: str) -> None:
+    failure = first_failure(CATALOGUE / f"{slip}.py")
+    assert failure is not None, f"no check caught the slip {slip}"
+    assert f"{failure.layer} {failure.quantity}" == what, failure.message
 
 
 @pytest.mark.parametrize("slip", SLIPS, ids=[p.stem for p in SLIPS])

@@ -60,6 +60,23 @@ def test_verify_trains_the_two_layer_network(
     assert report["edges"]["fail"] == []
 
 
+def test_verify_names_the_first_wrong_quantity_of_a_two_layer_slip(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    slip = (
+        Path(__file__).resolve().parent.parent
+        / "reference/slips/grown_hidden_derivative_left_out.py"
+    )
+    argv = ["verify", "--network", "two-layer", "--impl", str(slip), "--epochs", "20"]
+    assert main([*argv, "--batch-size", "5", "--out", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "DIVERGES" in out
+    assert (
+        "the first wrong quantity, in the order a derivation is read: TwoLayerNetwork W1 after step"
+        in out
+    )
+
+
 @pytest.mark.parametrize(
     ("options", "message"),
     [
