@@ -5,6 +5,7 @@ divergences are the tutorial's)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import ModuleType
 
 import numpy as np
@@ -12,7 +13,8 @@ import pytest
 
 import scratch.grown
 from reference.checks import Check, parametrize_with_checks, run_checks
-from reference.grown import GROWN
+from reference.grown import GROWN, TWO_LAYER
+from reference.impl import load_impl
 
 
 @parametrize_with_checks(["scratch.grown"], layers=GROWN)
@@ -78,3 +80,25 @@ def test_the_grown_records_find_a_slip() -> None:
 
     failed = [r for r in run_checks(module, layers=(TANH,)) if r.status == "failed"]
     assert {f"{r.layer} {r.quantity}" for r in failed} == {"Tanh dh/dz"}
+
+
+FROM_SCRATCH = Path(__file__).resolve().parent / "impls/correct/two_layer_from_scratch.py"
+
+
+def test_a_two_layer_network_written_from_scratch_passes_the_network_checks() -> None:
+    """Another author's two-layer network (a list of layers walked forward and back, torch's
+    numerics), on the network's own record: its partials, edges, runs and properties."""
+    results = run_checks(load_impl(str(FROM_SCRATCH)), layers=(TWO_LAYER,), expect="torch")
+    assert {r.status for r in results} == {"passed"}, next(
+        r.message for r in results if r.status != "passed"
+    )
+
+
+@pytest.mark.slow
+def test_a_two_layer_network_written_from_scratch_passes_every_check(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from reference.__main__ import main
+
+    assert main(["check", str(FROM_SCRATCH), "--expect", "torch", "--jobs", "1"]) == 0
+    assert "two_layer_from_scratch  " in capsys.readouterr().out
