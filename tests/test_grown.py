@@ -85,6 +85,7 @@ def test_the_grown_records_find_a_slip() -> None:
 FROM_SCRATCH = Path(__file__).resolve().parent / "impls/correct/two_layer_from_scratch.py"
 
 
+@pytest.mark.slow  # 2 s; test_grown's fast checks cover the same records on scratch.grown
 def test_a_two_layer_network_written_from_scratch_passes_the_network_checks() -> None:
     """Another author's two-layer network (a list of layers walked forward and back, torch's
     numerics), on the network's own record: its partials, edges, runs and properties."""

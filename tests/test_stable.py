@@ -12,7 +12,7 @@ import scratch.stable
 from reference import impl as impl_side
 from reference.checks import Check, parametrize_with_checks
 from reference.compare import assert_match
-from reference.grown import GROWN
+from reference.grown import BCE_BATCH, GROWN, TWO_LAYER
 from reference.layers import DTYPES, LAYERS, LEARNING_RATES, SEEDS, SHAPES
 from reference.layers import network_sample as network_inputs
 
@@ -24,7 +24,14 @@ def test_stable_passes_every_check_expecting_torch(impl: ModuleType, check: Chec
     check(impl)
 
 
-@pytest.mark.slow  # the fast loop checks the grown records on scratch.grown (test_grown.py)
+@parametrize_with_checks(["scratch.stable"], expect="torch", layers=(BCE_BATCH, TWO_LAYER))
+def test_stable_grown_network_passes_expecting_torch(impl: ModuleType, check: Check) -> None:
+    """The same promise for the grown derivation's own code in scratch.stable: the mean
+    reduction and the two-layer network (its batches, activations, runs and properties)."""
+    check(impl)
+
+
+@pytest.mark.slow  # the fast loop checks the other grown records on scratch.grown
 @parametrize_with_checks(["scratch.stable"], expect="torch", layers=GROWN)
 def test_stable_grown_passes_every_check_expecting_torch(impl: ModuleType, check: Check) -> None:
     """The same promise for the grown derivation: batches, ReLU, Tanh, the two-layer network."""
