@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import scratch
+import scratch.grown
 import scratch.stable
 from reference.__main__ import _parser
 from reference.checks import all_checks
@@ -77,6 +78,8 @@ def test_counts_come_from_the_code() -> None:
     }
     assert _number(r"passes with (\d+) known divergences") == len(known)
     assert _number(r"my_net +(\d+) +\d+ +0") == len(checks) - len(known)
+    grown = list(all_checks(scratch.grown, devices=("cpu",)))
+    assert _number(r"\(`scratch.grown`: (\d+) checks\)") == len(grown)
     stable = list(all_checks(scratch.stable, devices=("cpu",)))
     assert _number(r"--expect torch`:\n?(\d+) passed") == len(stable)
     broken = sorted(p.name for p in (ROOT / "tests/impls").glob("broken_*.py"))
