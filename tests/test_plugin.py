@@ -94,3 +94,29 @@ def test_an_import_error_is_a_usage_error(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest_subprocess("--impl", "no_such_module_anywhere")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*cannot import implementation 'no_such_module_anywhere'*"])
+
+
+@pytest.mark.slow
+def test_a_two_layer_network_from_elsewhere_passes_and_its_slip_fails(
+    pytester: pytest.Pytester,
+) -> None:
+    """pytest --impl on a correct two-layer network written against the README's API, and on
+    a grown slip, from a folder outside the clone: the grown records' checks come with it."""
+    shutil.copy(IMPLS / "correct/two_layer_from_scratch.py", pytester.path / "my_deep_net.py")
+    slip = IMPLS.parent.parent / "reference/slips/grown_w2_not_transposed.py"
+    shutil.copy(slip, pytester.path / "my_deep_slip.py")
+    shutil.copy(slip.parent / "_grown.py", pytester.path / "_grown.py")
+    pytester.makepyfile(test_mine="def test_conformance(impl, check):\n    check(impl)\n")
+    few = "partials-TwoLayerNetwork and seed0 and float64"
+    result = pytester.runpytest_subprocess(
+        "--impl", "my_deep_net.py", "--expect", "torch", "-k", few, "-p", "no:randomly"
+    )
+    assert result.ret == 0
+    assert result.parseoutcomes()["passed"] == 18  # 3 shapes x 3 activations x 2 reductions
+    result = pytester.runpytest_subprocess(
+        "--impl", "my_deep_slip.py", "-k", few, "-p", "no:randomly"
+    )
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(
+        ["*failed checks by layer and quantity*", "TwoLayerNetwork W1 after step: *"]
+    )
