@@ -13,6 +13,7 @@ stays per sample. For one sample every formula here is the tutorial's.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -239,6 +240,11 @@ class TwoLayerNetwork:
     Every gradient is taken at the weights before the step; then all four are updated.
     """
 
+    # The classes its layers are made of, by role (scratch.stable's network names its own).
+    activations: ClassVar[dict[str, type[Any]]] = ACTIVATIONS
+    output_class: type[Any] = Sigmoid
+    loss_class: type[Any] = BinaryCrossEntropyLoss
+
     def __init__(
         self,
         in_features: int,
@@ -247,19 +253,19 @@ class TwoLayerNetwork:
         activation: str = "relu",
         reduction: str = "sum",
     ) -> None:
-        if activation not in ACTIVATIONS:
+        if activation not in self.activations:
             raise ValueError(
-                f"activation must be one of {', '.join(ACTIVATIONS)}, got {activation!r}"
+                f"activation must be one of {', '.join(self.activations)}, got {activation!r}"
             )
         self.in_features = in_features
         self.hidden_features = hidden_features
         self.out_features = out_features
 
         self.linear1 = Linear(in_features, hidden_features)
-        self.activation = ACTIVATIONS[activation]()
+        self.activation = self.activations[activation]()
         self.linear2 = Linear(hidden_features, out_features)
-        self.sigmoid = Sigmoid()
-        self.loss = BinaryCrossEntropyLoss(reduction)
+        self.sigmoid = self.output_class()
+        self.loss = self.loss_class(reduction)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         hidden = self.activation.forward(self.linear1.forward(x))

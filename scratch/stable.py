@@ -18,6 +18,7 @@ per-element gradient by the number of elements, as torch does.
 from __future__ import annotations
 
 import math
+from typing import Any, ClassVar
 
 import numpy as np
 from scipy.linalg import blas
@@ -198,19 +199,8 @@ class MyNetwork:
 
 
 class TwoLayerNetwork(grown.TwoLayerNetwork):
-    """``scratch.grown``'s two-layer network, built from this module's Sigmoid and loss."""
+    """``scratch.grown``'s two-layer network, made of this module's Sigmoid and loss."""
 
-    def __init__(
-        self,
-        in_features: int,
-        hidden_features: int,
-        out_features: int,
-        activation: str = "relu",
-        reduction: str = "sum",
-    ) -> None:
-        super().__init__(in_features, hidden_features, out_features, activation, reduction)
-        # This module's classes in place of scratch.grown's (same API, torch's numerics).
-        if activation == "sigmoid":
-            self.activation = Sigmoid()  # type: ignore[assignment]
-        self.sigmoid = Sigmoid()  # type: ignore[assignment]
-        self.loss = BinaryCrossEntropyLoss(reduction)  # type: ignore[assignment]
+    activations: ClassVar[dict[str, type[Any]]] = {"relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid}
+    output_class = Sigmoid
+    loss_class = BinaryCrossEntropyLoss

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import scratch
+import scratch.grown
 import scratch.stable
 from reference.compare import assert_match
 
@@ -19,7 +20,10 @@ GOOD_X, GOOD_Y = np.ones(3, F32), np.zeros(4, F32)
 GOOD_YHAT, GOOD_LABELS = np.array([0.2, 0.7], F32), np.array([0.0, 1.0], F32)
 
 
-@pytest.fixture(params=[scratch, scratch.stable], ids=["scratch", "scratch.stable"])
+@pytest.fixture(
+    params=[scratch, scratch.grown, scratch.stable],
+    ids=["scratch", "scratch.grown", "scratch.stable"],
+)
 def own(request: pytest.FixtureRequest) -> ModuleType:
     module: ModuleType = request.param
     return module
@@ -199,3 +203,41 @@ def test_layers_record_their_shape(own: ModuleType) -> None:
     net = own.MyNetwork(3, 4)
     for holder in (net, net.linear1):
         assert (holder.in_features, holder.out_features) == (3, 4)
+
+
+# --- the grown derivation (scratch.grown; scratch.stable shares its ReLU, Tanh and Linear) ---
+
+
+@pytest.mark.parametrize("layer", ["ReLU", "Tanh", "Sigmoid"])
+@pytest.mark.parametrize("method", ["forward", "backward"])
+@pytest.mark.parametrize("module", [scratch.grown, scratch.stable], ids=["grown", "stable"])
+def test_activations_reject_nan(module: ModuleType, layer: str, method: str) -> None:
+    with pytest.raises(ValueError, match="x contains NaN"):
+        getattr(getattr(module, layer)(), method)(np.array([[0.5, np.nan]], F32))
+
+
+@pytest.mark.parametrize("module", [scratch.grown, scratch.stable], ids=["grown", "stable"])
+def test_an_empty_batch_is_named(module: ModuleType) -> None:
+    with pytest.raises(ValueError, match=r"x has shape \(0, 3\), expected \(batch, 3\)"):
+        module.Linear(3, 4).forward(np.ones((0, 3), F32))
+
+
+@pytest.mark.parametrize("module", [scratch.grown, scratch.stable], ids=["grown", "stable"])
+def test_the_two_layer_network_records_its_shape(module: ModuleType) -> None:
+    net = module.TwoLayerNetwork(3, 5, 2, activation="tanh", reduction="mean")
+    assert (net.in_features, net.hidden_features, net.out_features) == (3, 5, 2)
+    assert (net.linear1.in_features, net.linear1.out_features) == (3, 5)
+    assert (net.linear2.in_features, net.linear2.out_features) == (5, 2)
+    assert type(net.activation) is module.Tanh
+    assert type(net.sigmoid) is module.Sigmoid
+    assert type(net.loss) is module.BinaryCrossEntropyLoss
+    assert net.loss.reduction == "mean"
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid"])
+def test_stable_builds_its_network_from_its_own_layers(activation: str) -> None:
+    """scratch.stable's hidden sigmoid is its own, torch's numerics (no NaN at -1000)."""
+    net = scratch.stable.TwoLayerNetwork(1, 1, 1, activation=activation)
+    assert type(net.activation) is scratch.stable.TwoLayerNetwork.activations[activation]
+    h = net.activation.backward(np.array([-1000.0], F32)).output_wrt_x
+    assert np.isfinite(h).all()

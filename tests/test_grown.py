@@ -103,3 +103,21 @@ def test_a_two_layer_network_written_from_scratch_passes_every_check(
 
     assert main(["check", str(FROM_SCRATCH), "--expect", "torch", "--jobs", "1"]) == 0
     assert "two_layer_from_scratch  " in capsys.readouterr().out
+
+
+def test_the_xor_data_is_xor_and_needs_the_hidden_layer() -> None:
+    """32 points, labels 1 where x0 * x1 > 0 (no product exactly 0, so > and >= agree), both
+    classes present; no single linear layer separates them (least squares on [x, 1] leaves
+    some points on the wrong side)."""
+    from scratch.data import xor_samples
+
+    data = xor_samples(np.float64)
+    x = np.stack([x for x, _ in data])
+    y = np.stack([y for _, y in data])[:, 0]
+    assert x.shape == (32, 2)
+    assert np.all(x[:, 0] * x[:, 1] != 0)
+    np.testing.assert_array_equal(y, (x[:, 0] * x[:, 1] > 0).astype(float))
+    assert 0 < y.sum() < 32
+    design = np.column_stack([x, np.ones(32)])
+    w, *_ = np.linalg.lstsq(design, 2 * y - 1, rcond=None)
+    assert np.any((design @ w > 0) != (y == 1))

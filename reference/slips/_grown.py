@@ -3,7 +3,7 @@ to a slip's own layer classes."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from scratch import grown
 from scratch.grown import (
@@ -36,14 +36,10 @@ def two_layer_using(**layers: Any) -> type[grown.TwoLayerNetwork]:
     """grown.TwoLayerNetwork whose activation (relu=, tanh=) or loss (loss=) classes are the
     slip's own."""
 
-    class Network(grown.TwoLayerNetwork):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            name = type(self.activation).__name__.lower()
-            if name in layers:
-                self.activation = layers[name]()
-            if "loss" in layers:
-                self.loss = layers["loss"](self.loss.reduction)
+    class TwoLayerNetwork(grown.TwoLayerNetwork):
+        activations: ClassVar[dict[str, type[Any]]] = {
+            name: layers.get(name, cls) for name, cls in grown.ACTIVATIONS.items()
+        }
+        loss_class = layers.get("loss", grown.BinaryCrossEntropyLoss)
 
-    Network.__name__ = Network.__qualname__ = "TwoLayerNetwork"
-    return Network
+    return TwoLayerNetwork
