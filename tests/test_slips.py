@@ -4,12 +4,14 @@ while the tutorial's own code stays green. In-process, through the check generat
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 from reference.checks import Result, run_checks
-from reference.grown import ALL_LAYERS
+from reference.grown import ALL_LAYERS, TWO_LAYER
 from reference.grown import GROWN as GROWN_LAYERS
 from reference.impl import load_impl
 from reference.layers import Layer
@@ -86,3 +88,20 @@ def test_broken_fixture_fails_first_by_the_wrong_quantity(fixture: str, what: st
 
 # The tutorial's own code stays green: tests/test_verify.py checks it in full (every check
 # passes but its registered divergences, which are known; none fails).
+
+
+def test_the_grown_slips_base_is_right() -> None:
+    """The step-by-step network the grown slips override one step of passes by itself: each
+    slip's failure is its own step's."""
+    sys.path.insert(0, str(CATALOGUE))
+    try:
+        import _grown
+    finally:
+        sys.path.remove(str(CATALOGUE))
+    module = ModuleType("steps")
+    module.__dict__.update({name: getattr(_grown, name) for name in _grown.__all__})
+    module.TwoLayerNetwork = _grown.TwoLayerSteps  # type: ignore[attr-defined]
+    results = run_checks(
+        module, layers=(TWO_LAYER,), select=lambda i: i.startswith(("partials-", "golden-"))
+    )
+    assert {r.status for r in results} == {"passed"}, next(r.message for r in results)
