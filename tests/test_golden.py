@@ -36,7 +36,13 @@ def test_reference_still_gives_the_golden_run(name: str) -> None:
         )
 
 
-@pytest.mark.parametrize("name", TWO_LAYER_RUNS)
+@pytest.mark.parametrize(
+    "name",
+    [  # one in the fast loop, the rest in CI's
+        pytest.param(name, marks=[pytest.mark.slow] if k else [])
+        for k, name in enumerate(TWO_LAYER_RUNS)
+    ],
+)
 def test_reference_still_gives_the_two_layer_run(name: str) -> None:
     golden, live = load(name), make(name)
     assert golden["settings"] == live["settings"]

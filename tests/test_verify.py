@@ -40,8 +40,13 @@ def test_verify_agrees_on_scratch(tmp_path: Path, capsys: pytest.CaptureFixture[
         pytest.param(
             ["--activation", "tanh", "--reduction", "mean", "--batch-size", "8", "--data", "xor"],
             id="tanh-mean-b8-xor",
+            marks=pytest.mark.slow,
         ),
-        pytest.param(["--activation", "sigmoid", "--dtype", "float64"], id="sigmoid-per-sample"),
+        pytest.param(
+            ["--activation", "sigmoid", "--dtype", "float64"],
+            id="sigmoid-per-sample",
+            marks=pytest.mark.slow,
+        ),
     ],
 )
 def test_verify_trains_the_two_layer_network(
