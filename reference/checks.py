@@ -470,8 +470,9 @@ def all_checks(
     ``impl`` decides which step paths the network checks take (``train_step`` where it has
     one); ``expect`` is "tutorial" (the register's tutorial values are known divergences) or
     "torch" (they are failures); ``devices`` default to cpu, and cuda where present; ``layers``
-    are the records checked (the tutorial's, by default), and the network's runs and
-    properties are checked where the tutorial's network is among them.
+    are the records checked (all of them by default; with an implementation, those that
+    apply to it), a record's ``whole`` checks included; the tutorial network's state checks,
+    runs and properties where its record is among them.
     """
     if expect not in EXPECTATIONS:
         raise ValueError(f"expect must be one of {EXPECTATIONS}, got {expect!r}")

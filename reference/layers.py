@@ -3,9 +3,11 @@
 A record says, in one place, what the harness needs to check a layer: the contract (what the
 implementation must have), the normal-range sample inputs, the edge inputs, how to read the
 implementation's partials by name, how torch computes the same names, the finite-difference
-targets, and the inputs that must raise. Adding a layer is adding a record (and its torch
-twin function in :mod:`reference.twin`); the checks in :mod:`reference.checks` dispatch
-through the records, with no layer-name branches.
+targets, and the inputs that must raise. Adding a layer is adding a record (and, for a
+layer networks are made of, its entry in :data:`reference.twin.TORCH_LAYERS`); the checks in
+:mod:`reference.checks` dispatch through the records, with no layer-name branches. The
+grown derivation's records (batches, ReLU, Tanh, the two-layer network) are in
+:mod:`reference.grown`.
 
 Quantity names, the same for both sides:
 

@@ -258,6 +258,7 @@ def verify(settings: Settings, out_dir: Path) -> int:
         "trajectory": traj.report(),
     }
     (out_dir / "report.json").write_text(json.dumps(_strict(report), indent=1) + "\n")
-    plot(traj, out_dir / "verify.png", f"{s.impl} vs torch.nn ({s.dtype}, lr {s.lr:g})")
+    what = "" if setup.network == "tutorial" else f"{network}, batch {setup.batch_size}, "
+    plot(traj, out_dir / "verify.png", f"{s.impl} vs torch.nn ({what}{s.dtype}, lr {s.lr:g})")
     print(f"wrote {out_dir / 'report.json'} and {out_dir / 'verify.png'}")
     return verdict
