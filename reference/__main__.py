@@ -43,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     v = commands.add_parser("verify", help="train an implementation and torch side by side")
     v.add_argument(
         "--impl",
-        help=f"module or .py file ({DEFAULT_IMPL}; scratch.grown for --network two-layer)",
+        help=f"module or .py file ({DEFAULT_IMPL}; scratch.grown for batches or two layers)",
     )
     v.add_argument("--seed", type=int, default=SEED, help="%(default)s")
     v.add_argument("--epochs", type=positive_int, default=EPOCHS, help="%(default)s")
@@ -115,7 +115,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if setup.problems():
         return _error(setup.problems()[0])
-    impl = args.impl or (DEFAULT_IMPL if args.network == "tutorial" else "scratch.grown")
+    # The tutorial's own code takes one sample at a time: batches and the hidden layer are
+    # the grown derivation's (scratch.grown).
+    tutorial_setup = args.network == "tutorial" and args.batch_size == 1
+    impl = args.impl or (DEFAULT_IMPL if tutorial_setup else "scratch.grown")
     settings = Settings(
         impl, args.seed, args.epochs, args.lr, args.dtype, args.device, args.expect, setup
     )

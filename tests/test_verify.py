@@ -96,6 +96,18 @@ def test_verify_names_an_impossible_setup(
     assert f"error: {message}" in capsys.readouterr().err
 
 
+def test_verify_trains_the_tutorial_network_on_batches_with_the_grown_code(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The tutorial's own code takes one sample at a time; for batches the default is
+    scratch.grown, whose MyNetwork takes them."""
+    argv = ["verify", "--batch-size", "2", "--epochs", "20", "--out", str(tmp_path)]
+    assert main(argv) == 0
+    assert capsys.readouterr().out.startswith(
+        "verify scratch.grown against torch.nn: MyNetwork, batch size 2, tutorial data"
+    )
+
+
 def test_verify_two_layer_names_a_missing_network(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
