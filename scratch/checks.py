@@ -20,8 +20,11 @@ def check_array(name: str, a: object, ndim: int | None = None) -> np.ndarray:
     if ndim is not None and a.ndim != ndim:
         raise ValueError(f"{name} must have {ndim} dimension(s), got shape {a.shape}")
     if not np.all(np.isfinite(a)):
+        # One line, whatever the size: the first bad element's index, not the whole array.
         kind = "NaN" if np.any(np.isnan(a)) else "inf"
-        raise ValueError(f"{name} contains {kind}: {a}")
+        bad = np.isnan(a) if kind == "NaN" else np.isinf(a)
+        index = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(f"{name} contains {kind} at index {index} (shape {a.shape})")
     return a
 
 

@@ -241,3 +241,25 @@ def test_stable_builds_its_network_from_its_own_layers(activation: str) -> None:
     assert type(net.activation) is scratch.stable.TwoLayerNetwork.activations[activation]
     h = net.activation.backward(np.array([-1000.0], F32)).output_wrt_x
     assert np.isfinite(h).all()
+
+
+@pytest.mark.parametrize(
+    ("a", "message"),
+    [
+        (np.array([1.0, np.nan, np.inf], F32), r"x contains NaN at index \(1,\) \(shape \(3,\)\)"),
+        (
+            np.array([[0.0, 1.0], [-np.inf, 2.0]]),
+            r"x contains inf at index \(1, 0\) \(shape \(2, 2\)\)",
+        ),
+    ],
+)
+def test_a_nan_or_inf_is_named_in_one_line(a: np.ndarray, message: str) -> None:
+    """Whatever the array's size, the error is one line: the first bad element's index."""
+    with pytest.raises(ValueError, match=f"^{message}$"):
+        scratch.Sigmoid().forward(a)
+    big = np.zeros((64, 64))
+    big[10, 3] = np.nan
+    with pytest.raises(
+        ValueError, match=r"^x contains NaN at index \(10, 3\) \(shape \(64, 64\)\)$"
+    ):
+        scratch.grown.Linear(64, 2).forward(big)
