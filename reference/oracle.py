@@ -178,6 +178,28 @@ def _two_layer(a: dict[str, np.ndarray], convention: str) -> dict[str, list[Exac
     return {**out, "loss": [loss]}
 
 
+def _network_batch(a: dict[str, np.ndarray], convention: str) -> dict[str, list[Exact]]:
+    """The tutorial's network on one sample, or on a batch: per-sample quantities row after
+    row, the loss and the gradients summed over the rows, one step with the summed gradient."""
+    if np.ndim(a["x"]) == 1:
+        return _network(a, convention)
+    one = {k: v for k, v in a.items() if k != "lr"}
+    rows = [
+        _network({**one, "x": x, "y": y}, convention) for x, y in zip(a["x"], a["y"], strict=True)
+    ]
+    out = {q: [v for row in rows for v in row[q]] for q in ("dL/dyhat", "dL/dz")}
+    for q in ("loss", "dL/dW", "dL/db"):
+        out[q] = [
+            sum(values, mpmath.mpf(0)) for values in zip(*(row[q] for row in rows), strict=True)
+        ]
+    if "lr" in a:
+        lr = _mp(float(a["lr"]))
+        for q, key in (("W after step", "W"), ("b after step", "b")):
+            start = np.asarray(a[key], np.float64).ravel()
+            out[q] = [_mp(w) - lr * g for w, g in zip(start, out[f"dL/d{key}"], strict=True)]
+    return out
+
+
 def _elementwise(f: Callable[..., Exact], *arrays: np.ndarray) -> list[Exact]:
     flat = [np.asarray(a, np.float64).ravel() for a in arrays]
     return [f(*(_mp(v) for v in values)) for values in zip(*flat, strict=True)]
@@ -212,7 +234,7 @@ def _exact(layer: str, key: tuple[Any, ...], quantity: str) -> dict[str, list[Ex
     try:
         with mpmath.workdps(DIGITS):
             for convention in CONVENTIONS.get(layer, ()):
-                values = _values(layer, a, quantity, convention)
+                values = _values(layer, a, quantity, convention, key)
                 if values is None:
                     return {}
                 out[convention] = values
@@ -221,8 +243,17 @@ def _exact(layer: str, key: tuple[Any, ...], quantity: str) -> dict[str, list[Ex
     return out
 
 
+@lru_cache(maxsize=256)
+def _network_values(layer: str, key: tuple[Any, ...], convention: str) -> dict[str, list[Exact]]:
+    """Every quantity of a network at once (one forward and backward pass gives them all)."""
+    a = {k: np.frombuffer(data, dtype).reshape(shape) for k, dtype, shape, data in key}
+    return (
+        _two_layer(a, convention) if layer == "TwoLayerNetwork" else _network_batch(a, convention)
+    )
+
+
 def _values(
-    layer: str, a: dict[str, np.ndarray], quantity: str, convention: str
+    layer: str, a: dict[str, np.ndarray], quantity: str, convention: str, key: tuple[Any, ...]
 ) -> list[Exact] | None:
     if layer == "BinaryCrossEntropyLoss":
         f = {"loss": _bce, "dL/dyhat": _bce_grad}.get(quantity)
@@ -245,10 +276,8 @@ def _values(
     if layer == "Sigmoid":
         f2 = {"yhat": _sigmoid, "dyhat/dz": lambda z: _sigmoid(z) * (1 - _sigmoid(z))}.get(quantity)
         return None if f2 is None else _elementwise(f2, a["z"])
-    if layer == "TwoLayerNetwork":
-        return _two_layer(a, convention).get(quantity)
-    if layer == "MyNetwork" and a["x"].ndim == 1:  # one sample (no oracle for a batch yet)
-        return _network(a, convention).get(quantity)
+    if layer in ("TwoLayerNetwork", "MyNetwork"):
+        return _network_values(layer, key, convention).get(quantity)
     return None
 
 

@@ -13,8 +13,9 @@ import pytest
 
 import scratch.grown
 from reference.checks import Check, parametrize_with_checks, run_checks
-from reference.grown import GROWN, TWO_LAYER
+from reference.grown import GROWN, NETWORK_BATCH, TWO_LAYER
 from reference.impl import load_impl
+from reference.layers import Layer
 
 
 @parametrize_with_checks(["scratch.grown"], layers=GROWN)
@@ -121,3 +122,19 @@ def test_the_xor_data_is_xor_and_needs_the_hidden_layer() -> None:
     design = np.column_stack([x, np.ones(32)])
     w, *_ = np.linalg.lstsq(design, 2 * y - 1, rcond=None)
     assert np.any((design @ w > 0) != (y == 1))
+
+
+@pytest.mark.parametrize("record", [TWO_LAYER, NETWORK_BATCH], ids=lambda r: r.name)
+def test_the_exact_values_agree_with_autograd_in_the_normal_range(record: Layer) -> None:
+    """The mpmath oracle of the two-layer network and of the tutorial's network on a batch,
+    against torch in float64 away from the edges: both conventions, every quantity."""
+    from reference import oracle
+
+    # Seeds 0-2 draw each activation, each on one of the record's shapes (batches included).
+    for seed, shape in zip((0, 1, 2), record.shapes.values(), strict=True):
+        a = {**record.sample(seed, shape, np.float64), "lr": np.array(0.1)}
+        for quantity, value in record.torch(a, "cpu").items():
+            exact = oracle.exact(record.name, a, quantity)
+            for convention in (oracle.MATHEMATICS, oracle.TORCH):
+                nearest = oracle.nearest(exact[convention], np.float64, np.shape(value))
+                np.testing.assert_allclose(nearest, value, rtol=1e-9, atol=1e-12, err_msg=quantity)
