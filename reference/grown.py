@@ -270,10 +270,10 @@ def _sequential_torch(specs: list[twin.LayerSpec], a: Arrays, device: str) -> Ar
     model = twin.SequentialTwin(specs, reduction, float(a["lr"]), device, a["x"].dtype)
     out = model.partials(a["x"], a["y"])
     model.step(a["x"], a["y"])
-    params = list(model.params().items())  # W1, b1, W2, b2
-    # In the order backpropagation reaches them: W2, b2, W1, b1.
-    pairs = [params[i : i + 2] for i in range(0, len(params), 2)][::-1]
-    return {**out, **{f"{k} after step": v for pair in pairs for k, v in pair}}
+    params = model.params()  # W1, b1, W2, b2
+    # In the order backpropagation reaches them, W2, b2, W1, b1 (a stable sort by layer).
+    last_first = sorted(params, key=lambda name: name[1:], reverse=True)
+    return {**out, **{f"{k} after step": params[k] for k in last_first}}
 
 
 NETWORK_BATCH = Layer(

@@ -11,6 +11,7 @@ from types import ModuleType
 
 import numpy as np
 import pytest
+import torch
 
 import scratch.grown
 import scratch.stable
@@ -114,10 +115,29 @@ def test_the_readme_shows_the_relu_diff_as_it_is_in_the_code() -> None:
         assert not missing, f"{path}: {missing[:3]}"
 
 
-@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid"])
-def test_the_network_maps_each_activation_to_torch(activation: str) -> None:
-    from reference.twin import TORCH_LAYERS, layer_specs
+@pytest.mark.parametrize(
+    ("activation", "module"),
+    [("relu", torch.nn.ReLU), ("tanh", torch.nn.Tanh), ("sigmoid", torch.nn.Sigmoid)],
+)
+def test_the_network_maps_each_activation_to_torch(activation: str, module: type) -> None:
+    """The twin of an implementation's network is its own layers, mapped one by one."""
+    from reference.twin import SequentialTwin, layer_specs
 
     net = scratch.grown.TwoLayerNetwork(3, 4, 1, activation=activation)
     specs = layer_specs(net, ("linear1", "activation", "linear2", "sigmoid"))
-    assert [kind for kind, _ in specs][1] in TORCH_LAYERS
+    model = SequentialTwin(specs, "sum", 0.1).model
+    assert [type(m) for m in model] == [torch.nn.Linear, module, torch.nn.Linear, torch.nn.Sigmoid]
+    weight = next(iter(model[2].parameters()))  # nn.Linear's weight comes first
+    np.testing.assert_array_equal(weight.detach().numpy(), net.linear2.weight)
+
+
+def test_a_layer_with_no_torch_mapping_is_named() -> None:
+    from reference.twin import layer_specs
+
+    class GELU(scratch.grown.ReLU):
+        pass
+
+    net = scratch.grown.TwoLayerNetwork(3, 4, 1)
+    net.activation = GELU()
+    with pytest.raises(ValueError, match=r"activation is a GELU: no torch\.nn mapping for it"):
+        layer_specs(net, ("linear1", "activation", "linear2", "sigmoid"))

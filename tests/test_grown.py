@@ -13,6 +13,7 @@ import pytest
 
 import scratch.grown
 from reference.checks import Check, parametrize_with_checks, run_checks
+from reference.compare import assert_match
 from reference.grown import GROWN, NETWORK_BATCH, TWO_LAYER
 from reference.impl import load_impl
 from reference.layers import Layer
@@ -40,11 +41,16 @@ def test_one_sample_is_the_tutorial_network() -> None:
     np.random.seed(3)
     theirs = scratch.MyNetwork(3, 4)
     x, y = np.array([1, 3, 5], np.float32), np.array([1, 0, 0, 0], np.float32)
-    assert np.isclose(mine.forward_loss(x, y), theirs.forward_loss(x, y), rtol=1e-6)
+    where = {"layer": "MyNetwork", "inputs": {"x": x, "y": y}, "dtype": np.float32}
+    loss = np.float32(mine.forward_loss(x, y))
+    assert_match(loss, np.float32(theirs.forward_loss(x, y)), quantity="loss", **where)
     mine.update_weights(x, y, 0.01)
     theirs.update_weights(x, y, 0.01)
-    np.testing.assert_allclose(mine.linear1.weight, theirs.linear1.weight, rtol=1e-6)
-    np.testing.assert_allclose(mine.linear1.bias, theirs.linear1.bias, rtol=1e-6)
+    for quantity, got, expected in (
+        ("W after step", mine.linear1.weight, theirs.linear1.weight),
+        ("b after step", mine.linear1.bias, theirs.linear1.bias),
+    ):
+        assert_match(got, expected, quantity=quantity, **where)
 
 
 @pytest.mark.parametrize("bad", ["gelu", "ReLU", ""])
@@ -137,4 +143,5 @@ def test_the_exact_values_agree_with_autograd_in_the_normal_range(record: Layer)
             exact = oracle.exact(record.name, a, quantity)
             for convention in (oracle.MATHEMATICS, oracle.TORCH):
                 nearest = oracle.nearest(exact[convention], np.float64, np.shape(value))
-                np.testing.assert_allclose(nearest, value, rtol=1e-9, atol=1e-12, err_msg=quantity)
+                where = {"layer": record.name, "inputs": a, "dtype": np.float64}
+                assert_match(nearest, value, quantity=quantity, **where)
