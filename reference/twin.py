@@ -230,13 +230,6 @@ class TorchTwin(SequentialTwin):
         self.linear: nn.Linear = self.linears[0]
         self.sigmoid: nn.Module = self.model[1]
 
-    @classmethod
-    def from_network(
-        cls, net: Any, lr: float, device: str = "cpu", dtype: Any = np.float32
-    ) -> TorchTwin:
-        """The twin of a tutorial-API network, from that network's current weights."""
-        return cls(net.linear1.weight, net.linear1.bias, lr, device, dtype)
-
     @property
     def weight(self) -> np.ndarray:
         return _numpy(self.linear.weight)
@@ -244,11 +237,6 @@ class TorchTwin(SequentialTwin):
     @property
     def bias(self) -> np.ndarray:
         return _numpy(self.linear.bias)
-
-    def forward_loss(self, x: np.ndarray, y: np.ndarray) -> float:
-        t_x, t_y = _tensor(x, self.device, self.dtype), _tensor(y, self.device, self.dtype)
-        with torch.no_grad():
-            return float(self.loss(self.model(t_x), t_y))
 
     def step_tensors(self, t_x: torch.Tensor, t_y: torch.Tensor) -> float:
         """The torch loop's step, on tensors already on the device: zero_grad, forward,
