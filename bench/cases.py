@@ -11,7 +11,7 @@ import torch
 import scratch
 import scratch.compiled
 import scratch.stable
-from reference.impl import new_network
+from reference.subject import new_network
 from reference.twin import TorchTwin
 
 LR = 0.01

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reference.edges import EXPECTATIONS
-from reference.impl import DEFAULT_IMPL
+from reference.subject import DEFAULT_IMPL
 from reference.training import NETWORKS, Setup
 from scratch.__main__ import positive_float, positive_int
 from scratch.data import DATA_SETS, EPOCHS, LR, SEED

@@ -25,8 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from reference import golden, oracle
-from reference import impl as impl_side
+from reference import golden, oracle, subject
 from reference.compare import CheckFailure, assert_match, mismatch
 from reference.edges import EXPECTATIONS, judge_edge
 from reference.gradcheck import FD_SEEDS, fd_error
@@ -41,8 +40,11 @@ from reference.layers import (
     Layer,
     edge_points,
 )
+from reference.results import Finding, Grade, Result, Status
 from reference.training import convention_run
-from reference.verdicts import PASS, WRONG, judge
+from reference.verdicts import judge
+
+Notes = tuple[Finding, ...]  # what a passing check found other than torch's values
 
 __all__ = [
     "Check",
@@ -60,14 +62,22 @@ __all__ = [
 class ContractBreach(CheckFailure):
     """The check cannot run: the implementation lacks part of the API the check calls."""
 
+    def __init__(self, message: str, missing: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.missing = missing
+
 
 class KnownDivergence(Exception):
     """The value is the tutorial's registered divergence, and the runner expects the tutorial."""
 
+    def __init__(self, message: str, findings: Notes = ()) -> None:
+        super().__init__(message)
+        self.findings = findings
+
 
 @lru_cache(maxsize=256)
 def _missing(impl: ModuleType, needs: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(impl_side.missing(impl, needs))
+    return tuple(subject.missing(impl, needs))
 
 
 @dataclass(frozen=True)
@@ -76,19 +86,20 @@ class Check:
 
     id: str
     needs: tuple[str, ...]
-    body: Callable[[ModuleType], str | None] = field(repr=False, compare=False)
+    body: Callable[[ModuleType], Notes | None] = field(repr=False, compare=False)
 
-    def __call__(self, impl: ModuleType) -> str | None:
-        """None when the implementation agrees with torch; a note when it passes otherwise
+    def __call__(self, impl: ModuleType) -> Notes:
+        """() when the implementation agrees with torch; the findings when it passes otherwise
         (closer to the mathematics than torch, or a named convention)."""
         lacks = _missing(impl, self.needs)
         if lacks:
             raise ContractBreach(
-                f"{self.id} cannot run: the implementation lacks {', '.join(lacks)}"
+                f"{self.id} cannot run: the implementation lacks {', '.join(lacks)}",
+                missing=lacks,
             )
         np.random.seed(0)  # every check starts from the same global state
         try:
-            return self.body(impl)
+            return self.body(impl) or ()
         except (CheckFailure, KnownDivergence):
             raise
         except Exception as exc:
@@ -103,6 +114,18 @@ class Check:
 # --- the checks ---------------------------------------------------------------------------
 
 
+def _graded(layer: str, a: Arrays, expected: Arrays, got: Arrays, dtype: Any, expect: str) -> Notes:
+    """Each quantity graded (reference.verdicts); the first wrong one fails the check."""
+    notes = []
+    for quantity, value in expected.items():
+        verdict = judge(layer, a, quantity, got[quantity], value, dtype, expect)
+        if verdict.grade == Grade.WRONG:
+            raise CheckFailure.of(verdict)
+        if verdict.grade != Grade.MATCHES_TORCH:
+            notes.append(verdict)
+    return tuple(notes)
+
+
 def _partials(
     layer: Layer,
     seed: int,
@@ -112,47 +135,36 @@ def _partials(
     path: str,
     device: str,
     expect: str,
-) -> Callable[[ModuleType], str | None]:
-    def body(impl: ModuleType) -> str | None:
+) -> Callable[[ModuleType], Notes | None]:
+    def body(impl: ModuleType) -> Notes:
         a = layer.sample(seed, shape, dtype)
         a.update({k: np.array(v) for k, v in options.items()})
         expected = layer.torch(a, device)
         # A copy: an implementation that changes its inputs is named by the state checks.
         got = layer.partials(impl, {k: v.copy() for k, v in a.items()}, path)
-        notes = []
-        for quantity, value in expected.items():
-            verdict = judge(layer.name, a, quantity, got[quantity], value, dtype, expect)
-            if verdict.grade == WRONG:
-                raise CheckFailure(verdict.text, layer.name, quantity)
-            if verdict.grade != PASS:
-                notes.append(verdict.text)
-        return "; ".join(notes) or None
+        return _graded(layer.name, a, expected, got, dtype, expect)
 
     return body
 
 
 def _edge(
     point: EdgePoint, path: str, device: str, expect: str
-) -> Callable[[ModuleType], str | None]:
-    def body(impl: ModuleType) -> str | None:
+) -> Callable[[ModuleType], Notes | None]:
+    def body(impl: ModuleType) -> Notes:
         verdict = judge_edge(point, impl, device, path, expect)
         if verdict.failures:
-            first = verdict.failures[0]
-            if " differs from the reference" in first:
-                quantity = first.split(" differs")[0].removeprefix(point.layer).strip()
-            else:
-                quantity = "raised an exception"
-            raise CheckFailure("\n".join(verdict.failures), point.layer, quantity)
+            raise CheckFailure.of(*verdict.failures)
         if verdict.known:
-            raise KnownDivergence("known divergence " + "; ".join(verdict.known))
-        return "; ".join(verdict.notes) or None
+            text = "known divergence " + "; ".join(f.text for f in verdict.known)
+            raise KnownDivergence(text, tuple(verdict.known))
+        return tuple(verdict.notes)
 
     return body
 
 
 def _fd(
     layer: Layer, target: Any, seed: int, shape: tuple[int, ...]
-) -> Callable[[ModuleType], str | None]:
+) -> Callable[[ModuleType], Notes | None]:
     def body(impl: ModuleType) -> None:
         error = fd_error(layer, target, impl, seed, shape)
         if error is not None:
@@ -161,7 +173,7 @@ def _fd(
     return body
 
 
-def _raises(layer: Layer, case: Any) -> Callable[[ModuleType], str | None]:
+def _raises(layer: Layer, case: Any) -> Callable[[ModuleType], Notes | None]:
     def body(impl: ModuleType) -> None:
         try:
             with np.errstate(all="ignore"):
@@ -186,7 +198,7 @@ def _convention_followed(
     lr: float,
     dtype: Any,
     expect: str,
-) -> str | None:
+) -> Finding | None:
     """The named convention whose run (reference.training.convention_run, from the same
     start) the implementation's run follows, as a note; None for none (or expect torch)."""
     if expect == "torch":
@@ -203,19 +215,21 @@ def _convention_followed(
             mismatch(got, np.asarray(exp, dtype), quantity=q, **where) is None
             for got, exp, q in pairs
         ):
-            return f"trajectory: the convention '{name}' (its run, not torch's)"
+            label = f"the convention '{name}'"
+            text = f"trajectory: {label} (its run, not torch's)"
+            return Finding("MyNetwork", "trajectory", Grade.CONVENTION, label, name, text=text)
     return None
 
 
-def _golden(name: str, expect: str, path: str) -> Callable[[ModuleType], str | None]:
+def _golden(name: str, expect: str, path: str) -> Callable[[ModuleType], Notes | None]:
     """A stored torch run, epoch by epoch, by the step path (train_epoch: each epoch's samples
     in one call)."""
 
-    def body(impl: ModuleType) -> str | None:
+    def body(impl: ModuleType) -> Notes:
         data = golden.load(name)
         seed, lr, epochs, dtype = golden.GOLDEN_RUNS[name]
         weight, bias = golden.initial_weights(seed, dtype)
-        net = impl_side.new_network(impl, weight, bias)
+        net = subject.new_network(impl, weight, bias)
         losses: list[float] = []
         data_set = golden.samples(dtype)
         xs, ys = np.stack([x for x, _ in data_set]), np.stack([y for _, y in data_set])
@@ -225,7 +239,7 @@ def _golden(name: str, expect: str, path: str) -> Callable[[ModuleType], str | N
                 continue
             total = 0.0
             for x, y in data_set:
-                total += float(impl_side.step(net, x, y, lr, path)["loss"])
+                total += float(subject.step(net, x, y, lr, path)["loss"])
             losses.append(total)
         where = {"layer": "MyNetwork", "inputs": data["settings"], "dtype": dtype}
         trained = (net.linear1.weight, net.linear1.bias)
@@ -237,13 +251,13 @@ def _golden(name: str, expect: str, path: str) -> Callable[[ModuleType], str | N
             note = _convention_followed(losses, trained, (weight, bias), epochs, lr, dtype, expect)
             if note is None:
                 raise
-            return note
-        return None
+            return (note,)
+        return ()
 
     return body
 
 
-def _initial_weights(shape: tuple[int, ...], seed: int) -> Callable[[ModuleType], str | None]:
+def _initial_weights(shape: tuple[int, ...], seed: int) -> Callable[[ModuleType], Notes | None]:
     """MyNetwork draws W then b with np.random.randn under the global seed, in float32."""
 
     def body(impl: ModuleType) -> None:
@@ -299,12 +313,12 @@ def _assert_step(net: Any, a: dict[str, np.ndarray], dtype: Any, how: str) -> No
     assert_match(net.linear1.bias, twin.bias, quantity="b after step", **where)
 
 
-def _update_alone(dtype: Any, seed: int, before: str) -> Callable[[ModuleType], str | None]:
+def _update_alone(dtype: Any, seed: int, before: str) -> Callable[[ModuleType], Notes | None]:
     """update_weights with no forward_loss before it, or after forward_loss on another sample."""
 
     def body(impl: ModuleType) -> None:
         a, other = _samples(seed, dtype)
-        net = impl_side.new_network(impl, a["W"], a["b"])
+        net = subject.new_network(impl, a["W"], a["b"])
         if before == "other-sample":
             net.forward_loss(other["x"], other["y"])
         net.update_weights(a["x"], a["y"], STATE_LR)
@@ -314,19 +328,19 @@ def _update_alone(dtype: Any, seed: int, before: str) -> Callable[[ModuleType], 
     return body
 
 
-def _networks_in_turn(dtype: Any, seed: int) -> Callable[[ModuleType], str | None]:
+def _networks_in_turn(dtype: Any, seed: int) -> Callable[[ModuleType], Notes | None]:
     """Two networks stepped in turn, then a new one made after them: each as if alone."""
 
     def body(impl: ModuleType) -> None:
         a, other = _samples(seed, dtype)
-        first = impl_side.new_network(impl, a["W"], a["b"])
-        second = impl_side.new_network(impl, other["W"], other["b"])
+        first = subject.new_network(impl, a["W"], a["b"])
+        second = subject.new_network(impl, other["W"], other["b"])
         for net, sample in ((first, a), (second, other)):
             net.forward_loss(sample["x"], sample["y"])
             net.update_weights(sample["x"], sample["y"], STATE_LR)
         _assert_step(first, a, dtype, "two networks stepped in turn (the first)")
         _assert_step(second, other, dtype, "two networks stepped in turn (the second)")
-        third = impl_side.new_network(impl, a["W"], a["b"])
+        third = subject.new_network(impl, a["W"], a["b"])
         third.update_weights(a["x"], a["y"], STATE_LR)
         _assert_step(third, a, dtype, "a network made after two others were trained")
 
@@ -338,7 +352,7 @@ def _backward_after_forward(
     after_forward: Callable[[ModuleType, Arrays, Arrays], Arrays],
     dtype: Any,
     seed: int,
-) -> Callable[[ModuleType], str | None]:
+) -> Callable[[ModuleType], Notes | None]:
     """A layer's backward on one input after its forward on another (the record's
     ``after_forward``): the partials at the backward's input, as a fresh layer gives them
     (which the partials checks hold to torch)."""
@@ -362,13 +376,13 @@ def _backward_after_forward(
     return body
 
 
-def _inputs_left_alone(dtype: Any, seed: int) -> Callable[[ModuleType], str | None]:
+def _inputs_left_alone(dtype: Any, seed: int) -> Callable[[ModuleType], Notes | None]:
     """No call changes the arrays passed to it, and no returned array is overwritten by the
     next call (a result kept by the caller stays what it was)."""
 
     def body(impl: ModuleType) -> None:
         a, other = _samples(seed, dtype)
-        net = impl_side.new_network(impl, a["W"], a["b"])
+        net = subject.new_network(impl, a["W"], a["b"])
         kept = {k: v.copy() for k, v in a.items()}
         results: list[tuple[str, Any, np.ndarray]] = []
 
@@ -418,12 +432,12 @@ def _inputs_left_alone(dtype: Any, seed: int) -> Callable[[ModuleType], str | No
     return body
 
 
-def _sum_past_the_clamp(dtype: Any, expect: str) -> Callable[[ModuleType], str | None]:
+def _sum_past_the_clamp(dtype: Any, expect: str) -> Callable[[ModuleType], Notes | None]:
     """A sample whose summed loss passes 100 while no element does (25 + 24 + ... + 21 = 115,
     with logits small enough that torch's 1e-12 gradient floor stays out of it): a clamp
     belongs to each element, not to the sum."""
 
-    def body(impl: ModuleType) -> str | None:
+    def body(impl: ModuleType) -> Notes:
         a = {
             "W": np.array([[-25.0], [-24.0], [-23.0], [-22.0], [-21.0]], dtype),
             "b": np.zeros(5, dtype),
@@ -432,16 +446,8 @@ def _sum_past_the_clamp(dtype: Any, expect: str) -> Callable[[ModuleType], str |
             "lr": np.array(STATE_LR),
         }
         expected, got = NETWORK.torch(a, "cpu"), NETWORK.partials(impl, a, "")
-        notes = []
-        for quantity in ("loss", "dL/dW", "W after step"):
-            verdict = judge(
-                "MyNetwork", a, quantity, got[quantity], expected[quantity], dtype, expect
-            )
-            if verdict.grade == WRONG:
-                raise CheckFailure(verdict.text, "MyNetwork", quantity)
-            if verdict.grade != PASS:
-                notes.append(verdict.text)
-        return "; ".join(notes) or None
+        checked = {q: expected[q] for q in ("loss", "dL/dW", "W after step")}
+        return _graded("MyNetwork", a, checked, got, dtype, expect)
 
     return body
 
@@ -564,29 +570,28 @@ def all_checks(
 # --- running them -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Result:
-    check: str
-    status: str  # "passed", "known", "failed", "cannot run"
-    message: str = ""  # the failure, the known divergence, or how a pass differs from torch
-    layer: str = ""
-    quantity: str = ""
+def _grade(notes: Notes) -> Grade:
+    """A pass's grade: torch's values, else the furthest from them it found."""
+    order = (Grade.MATCHES_TORCH, Grade.CLOSER, Grade.CONVENTION)
+    return max((n.grade for n in notes), key=order.index, default=Grade.MATCHES_TORCH)
 
 
 def run_one(check: Check, impl: ModuleType, expected_failures: Mapping[str, str] = {}) -> Result:
     """Run one check and say what came of it; an entry of ``expected_failures`` (check id ->
     reason) turns its failure into a known one."""
     try:
-        note = check(impl)
+        notes = check(impl)
     except ContractBreach as exc:
-        return Result(check.id, "cannot run", str(exc))
+        return Result(check.id, Status.CANNOT_RUN, str(exc), missing=exc.missing)
     except CheckFailure as exc:
+        status, message = Status.FAILED, str(exc)
         if check.id in expected_failures:
-            return Result(check.id, "known", f"expected failure: {expected_failures[check.id]}")
-        return Result(check.id, "failed", str(exc), exc.layer, exc.quantity)
+            status, message = Status.KNOWN, f"expected failure: {expected_failures[check.id]}"
+        return Result(check.id, status, message, exc.layer, exc.quantity, Grade.WRONG, exc.findings)
     except KnownDivergence as exc:
-        return Result(check.id, "known", str(exc))
-    return Result(check.id, "passed", note or "")
+        return Result(check.id, Status.KNOWN, str(exc), grade=Grade.KNOWN, findings=exc.findings)
+    message = "; ".join(n.text for n in notes)
+    return Result(check.id, Status.PASSED, message, grade=_grade(notes), findings=notes)
 
 
 def run_checks(
@@ -608,7 +613,7 @@ def run_checks(
                 continue
             result = run_one(check, impl, expected_failures or {})
             results.append(result)
-            if stop_at_first_failure and result.status != "passed" and result.status != "known":
+            if stop_at_first_failure and result.failed:
                 break
     return results
 
@@ -641,8 +646,8 @@ def parametrize_with_checks(
     expected_failures = dict(expected_failures or {})
     params, seen = [], set()
     for spec in impls:
-        module = impl_side.load_impl(spec) if isinstance(spec, str) else spec
-        name = impl_side.impl_id(spec) if isinstance(spec, str) else module.__name__
+        module = subject.load_impl(spec) if isinstance(spec, str) else spec
+        name = subject.impl_id(spec) if isinstance(spec, str) else module.__name__
         for check in all_checks(module, expect=expect, devices=devices, layers=layers):
             seen.add(check.id)
             reason = expected_failures.get(check.id)

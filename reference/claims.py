@@ -27,7 +27,7 @@ CLAIMS: tuple[Claim, ...] = (
         "torch's nn.BCELoss() defaults to reduction='mean', which keeps the 1/N; the "
         "tutorial's loss is torch's only with reduction='sum'.",
         (
-            "tests/test_claims.py::test_torch_bce_default_is_the_mean",
+            "tests/docs/test_claims.py::test_torch_bce_default_is_the_mean",
             "check partials-MyNetwork",
         ),
     ),
@@ -37,7 +37,7 @@ CLAIMS: tuple[Claim, ...] = (
         "np.clip keeps NaN: at yhat = y in {0, 1} the loss is 0 * log(0) = NaN. Torch clamps "
         "each log term at -100 before weighting it, so soft labels at yhat in {0, 1} give "
         "y * 100 in torch and 100 in the tutorial.",
-        ("tests/test_divergences.py::test_both_values_are_pinned",),
+        ("tests/harness/test_divergences.py::test_both_values_are_pinned",),
         ("zero-times-log-zero", "clip-after-sum", "log-of-one-minus"),
     ),
     Claim(
@@ -47,7 +47,7 @@ CLAIMS: tuple[Claim, ...] = (
         "where torch floors the denominator at 1e-12, and it loses digits as yhat -> 1.",
         (
             "check fd-",
-            "tests/test_divergences.py::test_both_values_are_pinned",
+            "tests/harness/test_divergences.py::test_both_values_are_pinned",
         ),
         ("no-gradient-floor", "torch-floor-distorts", "yhat-minus-square-cancels"),
     ),
@@ -58,7 +58,7 @@ CLAIMS: tuple[Claim, ...] = (
         "overflows (x <= -88.73 in float32).",
         (
             "check fd-",
-            "tests/test_divergences.py::test_both_values_are_pinned",
+            "tests/harness/test_divergences.py::test_both_values_are_pinned",
         ),
         ("sigmoid-exp-overflow", "sigmoid-gradient-not-zero"),
     ),
@@ -87,7 +87,7 @@ CLAIMS: tuple[Claim, ...] = (
         "We define 3 methods for our network: forward, forward_loss, and update_weights",
         "does not hold",
         "The tutorial's MyNetwork has no forward method; scratch adds it.",
-        ("tests/test_claims.py::test_tutorial_network_has_no_forward",),
+        ("tests/docs/test_claims.py::test_tutorial_network_has_no_forward",),
     ),
     Claim(
         "the update_weights method is the backward pass of the network with the loss function "
@@ -103,7 +103,7 @@ CLAIMS: tuple[Claim, ...] = (
         "holds",
         "The run's loss falls from 12.9 to 0.214 and every prediction lands on the right "
         "side of 0.5.",
-        ("tests/test_tutorial.py::test_the_tutorial_run_fits_its_data",),
+        ("tests/project/test_tutorial.py::test_the_tutorial_run_fits_its_data",),
     ),
     Claim(
         "Epoch: 1997 Loss: 0.2139563336968422 / Epoch: 1998 Loss: 0.21384888887405396 / "
@@ -111,7 +111,7 @@ CLAIMS: tuple[Claim, ...] = (
         "holds with a condition",
         "Within half a float32 ulp with OpenBLAS's Haswell kernel; 3.5 to 12 ulp with its "
         "AVX-512 kernels, which sum W @ x in another order (the tutorial's own code too).",
-        ("tests/test_tutorial.py::test_published_losses_reproduced",),
+        ("tests/project/test_tutorial.py::test_published_losses_reproduced",),
     ),
 )
 

@@ -7,22 +7,32 @@ from typing import Any
 import numpy as np
 import torch
 
+from reference.results import Finding
 from reference.tolerances import tolerance
 
 
 class CheckFailure(AssertionError):
-    """A check found a value that is wrong; ``layer`` and ``quantity`` say which."""
+    """A check found a value that is wrong; ``layer`` and ``quantity`` say which (the first
+    wrong one), and ``findings`` hold the evidence where graded verdicts gave it."""
 
-    def __init__(self, message: str, layer: str = "", quantity: str = "") -> None:
+    def __init__(
+        self, message: str, layer: str = "", quantity: str = "", findings: tuple[Finding, ...] = ()
+    ) -> None:
         super().__init__(message)
-        self.layer, self.quantity = layer, quantity
+        self.layer, self.quantity, self.findings = layer, quantity, findings
+
+    @classmethod
+    def of(cls, *findings: Finding) -> CheckFailure:
+        """The failure of the wrong quantities found, the first named."""
+        text = "\n".join(f.text for f in findings)
+        return cls(text, findings[0].layer, findings[0].quantity, findings)
 
 
 def _short(value: Any) -> str:
     return np.array2string(np.asarray(value), precision=10, threshold=12, max_line_width=120)
 
 
-def _what_differs(got: np.ndarray, expected: np.ndarray) -> str:
+def what_differs(got: np.ndarray, expected: np.ndarray) -> str:
     """The first of shape, dtype, non-finite values, value that tells the two apart."""
     if got.shape != expected.shape:
         return f"shape: got {got.shape}, expected {expected.shape}"
@@ -43,10 +53,14 @@ def mismatch(
     quantity: str,
     inputs: dict[str, Any],
     dtype: Any,
+    tolerance_of: str | None = None,
 ) -> str | None:
     """None where ``got`` matches ``expected`` (values, shape and dtype); else the report:
-    layer, quantity, inputs, expected, got, and the largest absolute and relative errors."""
-    tol = tolerance(dtype, quantity)  # the one table: never a tolerance passed in
+    layer, quantity, inputs, expected, got, and the largest absolute and relative errors.
+    ``tolerance_of`` names the table's entry where it is not the quantity's own (a property
+    compares a loss under "sum order")."""
+    # The one table: never a tolerance passed in.
+    tol = tolerance(dtype, tolerance_of or quantity)
     got_a, expected_a = np.asarray(got), np.asarray(expected)
     got_t, expected_t = torch.as_tensor(got_a), torch.as_tensor(expected_a)
     try:
@@ -56,7 +70,7 @@ def mismatch(
     except AssertionError as exc:
         inputs_text = "; ".join(f"{k}={_short(v)}" for k, v in inputs.items())
         return (
-            f"{layer} {quantity} differs from the reference in {_what_differs(got_a, expected_a)} "
+            f"{layer} {quantity} differs from the reference in {what_differs(got_a, expected_a)} "
             f"({np.dtype(dtype).name}, rtol={tol.rtol:g}, atol={tol.atol:g})\n"
             f"  input:    {inputs_text}\n"
             f"  expected: {_short(expected)}\n"

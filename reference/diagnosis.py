@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from reference.compare import mismatch
-from reference.impl import load_impl
+from reference.subject import load_impl
 
 
 @cache
@@ -31,7 +31,7 @@ def catalogue() -> tuple[tuple[str, ModuleType], ...]:
 def diagnose(
     layer: str, a: dict[str, np.ndarray], quantity: str, got: Any, torch: Any, dtype: Any
 ) -> str | None:
-    """ "got ..., which is what 'SLIP' gives here", or None where no slip gives it."""
+    """What the catalogued slip that gives ``got`` here is, or None where none does."""
     from reference.grown import records_named
 
     records = records_named(layer)
@@ -50,6 +50,5 @@ def diagnose(
             continue
         where = {"layer": layer, "quantity": quantity, "inputs": {}, "dtype": dtype}
         if mismatch(value, torch, **where) is not None and mismatch(got, value, **where) is None:
-            shown = np.array2string(np.asarray(got), precision=6, threshold=6)
-            return f"  got {shown}, which is what the slip '{what}' gives here"
+            return what
     return None

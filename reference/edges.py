@@ -9,16 +9,17 @@ from types import ModuleType
 import numpy as np
 
 from reference.layers import EdgePoint, edge_values
-from reference.verdicts import KNOWN, PASS, WRONG, judge
+from reference.results import Finding, Grade
+from reference.verdicts import judge
 
 EXPECTATIONS = ("tutorial", "torch")
 
 
 @dataclass
 class EdgeVerdict:
-    known: list[str] = field(default_factory=list)  # "quantity: cause" of known divergences
-    failures: list[str] = field(default_factory=list)  # reports, with the evidence
-    notes: list[str] = field(default_factory=list)  # passes other than torch's value
+    known: list[Finding] = field(default_factory=list)  # registered divergences, with causes
+    failures: list[Finding] = field(default_factory=list)  # wrong, with the evidence
+    notes: list[Finding] = field(default_factory=list)  # passes other than torch's value
 
 
 def judge_edge(
@@ -36,9 +37,13 @@ def judge_edge(
         try:
             got = edge_values(point, impl, path=path)
         except Exception as exc:
+            text = f"{point.layer} raised {exc!r} at the edge input {point.id}" + (
+                f" (step path {path})" if path else ""
+            )
             verdict.failures.append(
-                f"{point.layer} raised {exc!r} at the edge input {point.id}"
-                + (f" (step path {path})" if path else "")
+                Finding(
+                    point.layer, "raised an exception", Grade.WRONG, type(exc).__name__, text=text
+                )
             )
             return verdict
     a = point.arrays()
@@ -54,10 +59,10 @@ def judge_edge(
                 expect,
                 edge_key=(point.dtype, point.inputs),
             )
-        if v.grade == KNOWN:
-            verdict.known.append(v.text)
-        elif v.grade == WRONG:
-            verdict.failures.append(v.text)
-        elif v.grade != PASS:
-            verdict.notes.append(v.text)
+        if v.grade == Grade.KNOWN:
+            verdict.known.append(v)
+        elif v.grade == Grade.WRONG:
+            verdict.failures.append(v)
+        elif v.grade != Grade.MATCHES_TORCH:
+            verdict.notes.append(v)
     return verdict

@@ -13,7 +13,7 @@ h              the hidden activation's output               ReLU/Tanh/Sigmoid.fo
 dh/dz          its derivative, element by element           .backward(...).output_wrt_x
 z1, z2         the first and second Linear's output         linear1/linear2.forward
 dL/dh          the gradient at the hidden layer             (dL/dz2) @ linear2's output_wrt_x
-dL/dW1 ...     each weight's and bias's gradient            chained by reference.impl
+dL/dW1 ...     each weight's and bias's gradient            chained by reference.subject
 W1 after step  each weight after one SGD step               TwoLayerNetwork.update_weights
 ============== ============================================ ===================================
 """
@@ -26,8 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from reference import impl as impl_side
-from reference import twin
+from reference import subject, twin
 from reference.compare import CheckFailure, assert_match
 from reference.layers import (
     BCE,
@@ -123,9 +122,10 @@ RELU = activation_record("ReLU", 2.0, (-1000.0, -1.0, -0.0, 0.0, 1e-45, 1.0, 100
 
 # --- the tutorial's layers on mini-batches ------------------------------------------------
 
-# (batch, in_features, out_features); batch 0 is one sample (features,).
+# (batch, in_features, out_features); batch 0 is one sample (features,), named "single-"
+# so that its ids differ from the tutorial record's 3x4 checks (the same layer and shape).
 BATCH_SHAPES: dict[str, Shape] = {
-    "3x4": (0, 3, 4),
+    "single-3x4": (0, 3, 4),
     "b1-3x4": (1, 3, 4),
     "b4-3x4": (4, 3, 4),
     "b5-17x5": (5, 17, 5),
@@ -152,29 +152,29 @@ def batch_sample(seed: int, shape: Shape, dtype: Any) -> Arrays:
 def _linear_batch_partials(impl: ModuleType, a: Arrays, path: str) -> Arrays:
     """z, and d(sum z)/dW, d(sum z)/db, d(sum z)/dx chained from the layer's partials with an
     upstream gradient of ones."""
-    linear = impl_side.new_linear(impl, a["W"], a["b"])
+    linear = subject.new_linear(impl, a["W"], a["b"])
     z = np.asarray(linear.forward(a["x"]))
     partials = linear.backward(a["x"])
     ones = np.ones_like(z)
     return {
         "z": z,
-        "dz/dW": impl_side.weight_gradient(ones, partials.output_wrt_weight),
-        "dz/db": impl_side.bias_gradient(ones, partials.output_wrt_bias),
+        "dz/dW": subject.weight_gradient(ones, partials.output_wrt_weight),
+        "dz/db": subject.bias_gradient(ones, partials.output_wrt_bias),
         "dz/dx": ones @ np.asarray(partials.output_wrt_x),
     }
 
 
 def _linear_forward(impl: ModuleType, a: Arrays) -> Any:
-    return impl_side.new_linear(impl, a["W"], a["b"]).forward(a["x"])
+    return subject.new_linear(impl, a["W"], a["b"]).forward(a["x"])
 
 
 def _linear_vjp(quantity: str) -> Callable[[ModuleType, Arrays, np.ndarray], np.ndarray]:
     def vjp(impl: ModuleType, a: Arrays, g: np.ndarray) -> np.ndarray:
-        partials = impl_side.new_linear(impl, a["W"], a["b"]).backward(a["x"])
+        partials = subject.new_linear(impl, a["W"], a["b"]).backward(a["x"])
         if quantity == "dz/dW":
-            return impl_side.weight_gradient(g, partials.output_wrt_weight)
+            return subject.weight_gradient(g, partials.output_wrt_weight)
         if quantity == "dz/db":
-            return impl_side.bias_gradient(g, partials.output_wrt_bias)
+            return subject.bias_gradient(g, partials.output_wrt_bias)
         return g @ np.asarray(partials.output_wrt_x)
 
     return vjp
@@ -230,7 +230,7 @@ def _bce_batch_partials(impl: ModuleType, a: Arrays, path: str) -> Arrays:
     loss = impl.BinaryCrossEntropyLoss(reduction=_option(a, "reduction"))
     return {
         "loss": np.asarray(loss.forward(a["yhat"], a["y"])),
-        "dL/dyhat": np.asarray(impl_side.bce_backward(loss)(a["yhat"], a["y"]).output_wrt_yhat),
+        "dL/dyhat": np.asarray(subject.bce_backward(loss)(a["yhat"], a["y"]).output_wrt_yhat),
     }
 
 
@@ -257,8 +257,8 @@ BCE_BATCH = Layer(
 
 
 def _network_batch_partials(impl: ModuleType, a: Arrays, path: str) -> Arrays:
-    net = impl_side.new_network(impl, a["W"], a["b"])
-    out = impl_side.chained_partials(net, ("linear1", "sigmoid"), a["x"], a["y"])
+    net = subject.new_network(impl, a["W"], a["b"])
+    out = subject.chained_partials(net, ("linear1", "sigmoid"), a["x"], a["y"])
     net.forward_loss(a["x"], a["y"])
     net.update_weights(a["x"], a["y"], float(a["lr"]))
     return {**out, "W after step": net.linear1.weight, "b after step": net.linear1.bias}
@@ -285,7 +285,7 @@ NETWORK_BATCH = Layer(
         [("Linear", (a["W"], a["b"])), ("Sigmoid", ())], a, device
     ),
     grid={"lr": (LR,)},
-    shapes={k: v for k, v in BATCH_SHAPES.items() if k != "3x4"},
+    shapes={k: v for k, v in BATCH_SHAPES.items() if k != "single-3x4"},
     seeds=SEEDS,
     applies=has(NETWORK_CLASS),
 )
@@ -353,7 +353,7 @@ def _two_layer_params(net: Any) -> Arrays:
 
 def _two_layer_partials(impl: ModuleType, a: Arrays, path: str) -> Arrays:
     net = new_two_layer(impl, a)
-    out = impl_side.chained_partials(net, NETWORK_LAYERS, a["x"], a["y"])
+    out = subject.chained_partials(net, NETWORK_LAYERS, a["x"], a["y"])
     loss = np.asarray(net.forward_loss(a["x"], a["y"]))
     net.update_weights(a["x"], a["y"], float(a["lr"]))
     if loss.shape == () and loss.dtype.kind == "f":  # a Python float or another scalar type
@@ -398,7 +398,7 @@ def _two_layer_forward_loss(impl: ModuleType, a: Arrays) -> Any:
 def _two_layer_chained(quantity: str) -> Callable[[ModuleType, Arrays, np.ndarray], np.ndarray]:
     def vjp(impl: ModuleType, a: Arrays, g: np.ndarray) -> np.ndarray:
         net = new_two_layer(impl, a)
-        return g * impl_side.chained_partials(net, NETWORK_LAYERS, a["x"], a["y"])[quantity]
+        return g * subject.chained_partials(net, NETWORK_LAYERS, a["x"], a["y"])[quantity]
 
     return vjp
 
@@ -426,7 +426,7 @@ def _two_layer_call(
     return call
 
 
-def _two_layer_golden(name: str) -> Callable[[ModuleType], str | None]:
+def _two_layer_golden(name: str) -> Callable[[ModuleType], None]:
     """A stored torch run of the two-layer network, epoch by epoch, from its initial weights."""
 
     def body(impl: ModuleType) -> None:
@@ -453,7 +453,7 @@ def _two_layer_golden(name: str) -> Callable[[ModuleType], str | None]:
     return body
 
 
-def _two_layer_initial_weights(shape: Shape, seed: int) -> Callable[[ModuleType], str | None]:
+def _two_layer_initial_weights(shape: Shape, seed: int) -> Callable[[ModuleType], None]:
     """TwoLayerNetwork draws W1, b1, then W2, b2 with np.random.randn, as float32."""
 
     def body(impl: ModuleType) -> None:
@@ -483,7 +483,7 @@ def _two_layer_initial_weights(shape: Shape, seed: int) -> Callable[[ModuleType]
     return body
 
 
-def _two_layer_whole(expect: str) -> list[tuple[str, Callable[[ModuleType], str | None]]]:
+def _two_layer_whole(expect: str) -> list[tuple[str, Callable[[ModuleType], None]]]:
     from reference import golden, properties
 
     checks = [(f"golden-{name}", _two_layer_golden(name)) for name in golden.TWO_LAYER_RUNS]
@@ -575,6 +575,6 @@ def tutorial_impl(layer: Layer) -> ModuleType:
 
     return (
         scratch
-        if layer.applies(scratch) and not impl_side.missing(scratch, layer.needs)
+        if layer.applies(scratch) and not subject.missing(scratch, layer.needs)
         else scratch.grown
     )

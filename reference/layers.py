@@ -38,8 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from reference import impl as impl_side
-from reference import twin
+from reference import subject, twin
 
 Arrays = dict[str, np.ndarray]
 # (in_features, out_features), as MyNetwork(in_features, out_features); a record of the grown
@@ -103,7 +102,7 @@ class Layer:
     fd_seeds: tuple[int, ...] | None = None
     # The checks of a network as a whole (training runs, initial weights, properties): (id,
     # body) pairs, given what the runner expects ("tutorial" or "torch").
-    whole: Callable[[str], list[tuple[str, Callable[[ModuleType], str | None]]]] | None = None
+    whole: Callable[[str], list[tuple[str, Callable[[ModuleType], None]]]] | None = None
     # Whether an implementation is checked against this record at all: the grown
     # derivation's records apply where the implementation has the grown API.
     applies: Callable[[ModuleType], bool] = lambda impl: True
@@ -146,7 +145,7 @@ def _bce_partials(impl: ModuleType, a: Arrays, path: str) -> Arrays:
     loss = impl.BinaryCrossEntropyLoss()
     return {
         "loss": np.asarray(loss.forward(a["yhat"], a["y"])),
-        "dL/dyhat": np.asarray(impl_side.bce_backward(loss)(a["yhat"], a["y"]).output_wrt_yhat),
+        "dL/dyhat": np.asarray(subject.bce_backward(loss)(a["yhat"], a["y"]).output_wrt_yhat),
     }
 
 
@@ -159,7 +158,7 @@ def _loss_on(values: list[float]) -> Callable[[ModuleType], Any]:
 def _bce_after_forward(impl: ModuleType, a: Arrays, other: Arrays) -> Arrays:
     loss = impl.BinaryCrossEntropyLoss()
     loss.forward(other["yhat"], other["y"])
-    backward = impl_side.bce_backward(loss)
+    backward = subject.bce_backward(loss)
     return {"dL/dyhat": np.asarray(backward(a["yhat"], a["y"]).output_wrt_yhat)}
 
 
@@ -251,7 +250,7 @@ SIGMOID = Layer(
 def _linear_partials(impl: ModuleType, a: Arrays, path: str) -> Arrays:
     """z, and d(sum z)/dW and d(sum z)/db built from the layer's partials as the tutorial's
     update_weights uses them: the outer product with an upstream gradient of ones."""
-    linear = impl_side.new_linear(impl, a["W"], a["b"])
+    linear = subject.new_linear(impl, a["W"], a["b"])
     partials = linear.backward(a["x"])
     ones = np.ones_like(a["b"])
     return {
@@ -262,15 +261,15 @@ def _linear_partials(impl: ModuleType, a: Arrays, path: str) -> Arrays:
 
 
 def _linear_forward(impl: ModuleType, a: Arrays) -> Any:
-    return impl_side.new_linear(impl, a["W"], a["b"]).forward(a["x"])
+    return subject.new_linear(impl, a["W"], a["b"]).forward(a["x"])
 
 
 def _linear_backward(impl: ModuleType, a: Arrays) -> Any:
-    return impl_side.new_linear(impl, a["W"], a["b"]).backward(a["x"])
+    return subject.new_linear(impl, a["W"], a["b"]).backward(a["x"])
 
 
 def _linear_after_forward(impl: ModuleType, a: Arrays, other: Arrays) -> Arrays:
-    linear = impl_side.new_linear(impl, a["W"], a["b"])
+    linear = subject.new_linear(impl, a["W"], a["b"])
     linear.forward(other["x"])
     partials = linear.backward(a["x"])
     ones = np.ones_like(a["b"])
@@ -318,9 +317,9 @@ LINEAR = Layer(
 def _network_partials(impl: ModuleType, a: Arrays, path: str) -> Arrays:
     """Every partial of one sample, chained from the implementation's layers as the tutorial's
     update_weights chains them; then one step by ``path``: its loss and the new weights."""
-    net = impl_side.new_network(impl, a["W"], a["b"])
-    out = impl_side.network_partials(impl, net, a["x"], a["y"])
-    after = impl_side.step(net, a["x"], a["y"], float(a["lr"]), path)
+    net = subject.new_network(impl, a["W"], a["b"])
+    out = subject.network_partials(impl, net, a["x"], a["y"])
+    after = subject.step(net, a["x"], a["y"], float(a["lr"]), path)
     # A loss returned as a Python float or a NumPy scalar of another float dtype is accepted
     # when its value is right; the weights' dtype is checked.
     loss = np.asarray(after["loss"])
@@ -351,7 +350,7 @@ def _update_vjp(which: str) -> Callable[[ModuleType, Arrays, np.ndarray], np.nda
     """The gradient update_weights applies, read off one step at lr = 1: W - W'."""
 
     def vjp(impl: ModuleType, a: Arrays, g: np.ndarray) -> np.ndarray:
-        net = impl_side.new_network(impl, a["W"], a["b"])
+        net = subject.new_network(impl, a["W"], a["b"])
         net.update_weights(a["x"], a["y"], 1.0)
         after = net.linear1.weight if which == "W" else net.linear1.bias
         return g * (a[which] - after)
@@ -361,14 +360,14 @@ def _update_vjp(which: str) -> Callable[[ModuleType, Arrays, np.ndarray], np.nda
 
 def _chained_vjp(which: str) -> Callable[[ModuleType, Arrays, np.ndarray], np.ndarray]:
     def vjp(impl: ModuleType, a: Arrays, g: np.ndarray) -> np.ndarray:
-        net = impl_side.new_network(impl, a["W"], a["b"])
-        return g * impl_side.network_partials(impl, net, a["x"], a["y"])[f"dL/d{which}"]
+        net = subject.new_network(impl, a["W"], a["b"])
+        return g * subject.network_partials(impl, net, a["x"], a["y"])[f"dL/d{which}"]
 
     return vjp
 
 
 def _forward_loss(impl: ModuleType, a: Arrays) -> Any:
-    return impl_side.new_network(impl, a["W"], a["b"]).forward_loss(a["x"], a["y"])
+    return subject.new_network(impl, a["W"], a["b"]).forward_loss(a["x"], a["y"])
 
 
 NETWORK = Layer(
@@ -397,7 +396,7 @@ NETWORK = Layer(
         FDTarget("b update", "b", "MyNetwork.update_weights", _forward_loss, _update_vjp("b")),
     ),
     grid={"lr": LEARNING_RATES},
-    paths=impl_side.step_paths,
+    paths=subject.step_paths,
 )
 
 LAYERS: tuple[Layer, ...] = (LINEAR, SIGMOID, BCE, NETWORK)

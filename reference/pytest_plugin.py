@@ -23,8 +23,8 @@ import pytest
 
 from reference.checks import CheckFailure, ContractBreach, KnownDivergence, all_checks, read_xfails
 from reference.edges import EXPECTATIONS
-from reference.impl import DEFAULT_IMPL, ImplementationError, impl_id, load_impl, missing
 from reference.layers import LAYERS
+from reference.subject import DEFAULT_IMPL, ImplementationError, impl_id, load_impl, missing
 
 IMPLS = pytest.StashKey[dict[str, ModuleType]]()
 # This run's failures: counted by layer and quantity; the first in the order a derivation is

@@ -18,7 +18,8 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
 from reference.checks import Result, all_checks, run_checks
-from reference.impl import ImplementationError, impl_id, load_impl
+from reference.results import Grade, Status
+from reference.subject import ImplementationError, impl_id, load_impl
 
 PASSED, FAILED, CANNOT_RUN = 0, 1, 2
 
@@ -29,16 +30,16 @@ class Summary:
     results: list[Result] = field(default_factory=list)
     error: str = ""  # the implementation could not be imported
 
-    def count(self, status: str) -> int:
+    def count(self, status: Status) -> int:
         return sum(r.status == status for r in self.results)
 
     @property
     def failures(self) -> list[Result]:
-        return [r for r in self.results if r.status == "failed"]
+        return [r for r in self.results if r.status == Status.FAILED]
 
     @property
     def code(self) -> int:
-        if self.error or self.count("cannot run"):
+        if self.error or self.count(Status.CANNOT_RUN):
             return CANNOT_RUN
         return FAILED if self.failures else PASSED
 
@@ -63,17 +64,23 @@ def _contract_lines(summaries: list[Summary]) -> list[str]:
     """What each implementation lacks, once, before the table."""
     lines = []
     for s in summaries:
-        pieces = {
-            piece
-            for r in s.results
-            if r.status == "cannot run"
-            for piece in r.message.split("lacks ", 1)[1].split(", ")
-        }
+        pieces = {piece for r in s.results for piece in r.missing}
         if pieces:
             lines.append(
                 f"{s.spec} lacks: {', '.join(sorted(pieces))} (only the checks that need it fail)"
             )
     return [*lines, ""] if lines else []
+
+
+def graded_passes(results: list[Result]) -> Counter[str]:
+    """How many passing checks found each kind of value other than torch's (a check counts
+    once for each kind it found)."""
+    return Counter(
+        label
+        for r in results
+        if r.status == Status.PASSED
+        for label in dict.fromkeys(f.label for f in r.findings)
+    )
 
 
 def report(summaries: list[Summary], expected_failures: dict[str, str]) -> str:
@@ -83,15 +90,15 @@ def report(summaries: list[Summary], expected_failures: dict[str, str]) -> str:
             rows.append((impl_id(s.spec), "-", "-", "-", f"could not run: {s.error}"))
             continue
         first = s.failures[0] if s.failures else None
-        cannot = s.count("cannot run")
+        cannot = s.count(Status.CANNOT_RUN)
         note = f"{_what(first)} ({first.check})" if first else "-"
         if cannot:
             note = f"{cannot} checks cannot run (contract); " + note
         rows.append(
             (
                 impl_id(s.spec),
-                str(s.count("passed")),
-                str(s.count("known")),
+                str(s.count(Status.PASSED)),
+                str(s.count(Status.KNOWN)),
                 str(len(s.failures)),
                 note,
             )
@@ -107,20 +114,20 @@ def report(summaries: list[Summary], expected_failures: dict[str, str]) -> str:
             lines += ["", f"{s.spec} fails:"]
             lines += [f"  {what}: {n} checks" for what, n in by_what.most_common()]
             lines += ["first failure, in full:", s.failures[0].check, s.failures[0].message]
-        graded = Counter(
-            what
-            for r in s.results
-            if r.status == "passed" and r.message
-            for what in {part.split(": ", 1)[-1].split(" (")[0] for part in r.message.split("; ")}
-        )
+        graded = graded_passes(s.results)
         if graded:
             lines += ["", f"{s.spec}: passes that differ from torch (checks):"]
             lines += [f"  {what}: {n}" for what, n in sorted(graded.items())]
         known = Counter(
-            cause.split(": ", 1)[-1]
+            f.cause
             for r in s.results
-            if r.status == "known"
-            for cause in r.message.removeprefix("known divergence ").split("; ")
+            if r.status == Status.KNOWN
+            for f in (r.findings if r.grade == Grade.KNOWN else ())
+        )
+        known += Counter(  # the expected-failures file's, by its reasons
+            expected_failures[r.check]
+            for r in s.results
+            if r.status == Status.KNOWN and r.grade != Grade.KNOWN
         )
         if known and not s.error:
             lines += ["", f"{s.spec}: known divergences (the tutorial's, see the register):"]
@@ -173,7 +180,8 @@ def _one_thread() -> None:
 
 def _progress(i: int, n: int, s: Summary) -> None:
     verdict = s.error or (
-        f"{s.count('passed')} passed, {s.count('known')} known, {len(s.failures)} failed"
-        + (f", {s.count('cannot run')} cannot run" if s.count("cannot run") else "")
+        f"{s.count(Status.PASSED)} passed, {s.count(Status.KNOWN)} known, "
+        f"{len(s.failures)} failed"
+        + (f", {cannot} cannot run" if (cannot := s.count(Status.CANNOT_RUN)) else "")
     )
     print(f"[{i}/{n}] {impl_id(s.spec)}: {verdict}", file=sys.stderr, flush=True)

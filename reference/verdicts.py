@@ -16,23 +16,25 @@ A value within tolerance of torch's matches torch. One that is not is, in this o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from reference import oracle
-from reference.compare import mismatch
+from reference.compare import mismatch, what_differs
 from reference.diagnosis import diagnose
 from reference.divergences import lookup, same_value
+from reference.results import Evidence, Finding, Grade, Value
+from reference.tolerances import tolerance
 
-PASS, CLOSER, CONVENTION, KNOWN, WRONG = "pass", "closer", "convention", "known", "wrong"
-
-
-@dataclass(frozen=True)
-class Verdict:
-    grade: str  # PASS, CLOSER, CONVENTION, KNOWN or WRONG
-    text: str = ""  # the report (WRONG), the cause (KNOWN), or what was found (the others)
+# The verdicts, by the grades of reference.results.
+PASS, CLOSER, CONVENTION, KNOWN, WRONG = (
+    Grade.MATCHES_TORCH,
+    Grade.CLOSER,
+    Grade.CONVENTION,
+    Grade.KNOWN,
+    Grade.WRONG,
+)
 
 
 def _tutorial_value(layer: str, a: dict[str, np.ndarray], quantity: str) -> Any:
@@ -51,24 +53,65 @@ def _tutorial_value(layer: str, a: dict[str, np.ndarray], quantity: str) -> Any:
 
 def evidence(
     layer: str, a: dict[str, np.ndarray], quantity: str, got: Any, torch: Any, dtype: Any
-) -> str:
-    """The exact value and each side's error against it, in ulps of the dtype."""
+) -> Evidence:
+    """The input, both values, the exact value and each side's error against it, in ulps."""
+    got_a, torch_a = np.asarray(got), np.asarray(torch)
+    tol = tolerance(dtype, quantity)
+    base = Evidence(
+        inputs={k: Value.of(v) for k, v in a.items()},
+        got=Value.of(got_a) if got_a.dtype != object else None,
+        torch=Value.of(torch_a),
+        differs_in=what_differs(got_a, torch_a),
+        rtol=tol.rtol,
+        atol=tol.atol,
+    )
     exact = oracle.exact(layer, a, quantity)
     if not exact:
-        return ""
+        return base
     math = exact[oracle.MATHEMATICS]
-    shown = np.array2string(
-        oracle.nearest(math, np.float64, (len(math),)), precision=10, threshold=6
-    )
-    name = np.dtype(dtype).name
-    # A value of another size has no ulps to count (the report names its shape).
-    got_ulps = f"{oracle.ulps(got, math, dtype):.3g}" if np.size(got) == len(math) else "-"
-    line = f"  exact value {shown}; in {name} ulps from it: got {got_ulps}"
-    line += f", torch {oracle.ulps(torch, math, dtype):.3g}"
+    ulps = {"torch": oracle.ulps(torch, math, dtype)}
+    if np.size(got_a) == len(math):  # a value of another size has no ulps to count
+        ulps = {"got": oracle.ulps(got_a, math, dtype), **ulps}
     tutorial = _tutorial_value(layer, a, quantity)
     if tutorial is not None:
-        line += f", the tutorial {oracle.ulps(tutorial, math, dtype):.3g}"
+        ulps["tutorial"] = oracle.ulps(tutorial, math, dtype)
+    nearest = oracle.nearest(math, np.float64, (len(math),))
+    return Evidence(**{**base.__dict__, "exact": tuple(float(v) for v in nearest), "ulps": ulps})
+
+
+def evidence_line(ev: Evidence, dtype: Any) -> str:
+    """The exact value and each side's ulps from it, as the failure reports print them."""
+    if ev.exact is None:
+        return ""
+    shown = np.array2string(np.array(ev.exact), precision=10, threshold=6)
+    got = f"{ev.ulps['got']:.3g}" if "got" in ev.ulps else "-"
+    line = f"  exact value {shown}; in {np.dtype(dtype).name} ulps from it: got {got}"
+    line += f", torch {ev.ulps['torch']:.3g}"
+    if "tutorial" in ev.ulps:
+        line += f", the tutorial {ev.ulps['tutorial']:.3g}"
     return line
+
+
+def summary_line(finding: Finding, dtype: Any, where: str) -> str:
+    """One line for a wrong value: what differs, where, the exact value and the ulps, and the
+    slip that gives it."""
+    ev = finding.evidence
+    if ev is None:  # an exception, not a value
+        return f"{finding.text} at {where}" if where not in finding.text else finding.text
+    parts = [
+        f"{finding.layer} {finding.quantity} differs from the reference in {ev.differs_in} "
+        f"({np.dtype(dtype).name}, rtol={ev.rtol:g}, atol={ev.atol:g}) at {where}"
+    ]
+    if ev.exact is not None:
+        parts.append(evidence_line(ev, dtype).strip())
+    if ev.slip and ev.got is not None:
+        parts.append(slip_line(ev.got.array(), ev.slip).strip())
+    return "; ".join(parts)
+
+
+def slip_line(got: Any, slip: str) -> str:
+    shown = np.array2string(np.asarray(got), precision=6, threshold=6)
+    return f"  got {shown}, which is what the slip '{slip}' gives here"
 
 
 def judge(
@@ -80,22 +123,27 @@ def judge(
     dtype: Any,
     expect: str,
     edge_key: tuple[str, tuple[tuple[str, float], ...]] | None = None,
-) -> Verdict:
+) -> Finding:
     """The verdict on ``got`` for ``quantity`` at the inputs ``a``; ``edge_key`` (dtype,
     inputs) looks the point up in the register."""
     report = mismatch(got, torch, layer=layer, quantity=quantity, inputs=a, dtype=dtype)
     if report is None:
-        return Verdict(PASS)
+        return Finding(layer, quantity, PASS)
     if edge_key is not None:
         row = lookup(layer, edge_key[0], edge_key[1], quantity)
         if row is not None and same_value(got, row.tutorial):
             if expect == "torch":
-                return Verdict(
-                    WRONG,
+                text = (
                     f"{report}\n  (the tutorial's divergence {row.cause!r}, which --expect "
-                    "torch rules out)",
+                    "torch rules out)"
                 )
-            return Verdict(KNOWN, f"{quantity}: {row.cause}")
+                ev = evidence(layer, a, quantity, got, torch, dtype)
+                return Finding(
+                    layer, quantity, WRONG, row.cause, cause=row.cause, text=text, evidence=ev
+                )
+            return Finding(
+                layer, quantity, KNOWN, row.cause, cause=row.cause, text=f"{quantity}: {row.cause}"
+            )
     exact = oracle.exact(layer, a, quantity)
     got_a = np.asarray(got)
     finite = (
@@ -126,15 +174,22 @@ def judge(
                 f"{quantity}: {how} ({got_ulps:.3g} ulps from the exact value, torch "
                 f"{torch_ulps:.3g})"
             )
+            ev = evidence(layer, a, quantity, got, torch, dtype)
             if expect == "torch":  # right, but not torch's value, which the runner asked for
-                return Verdict(WRONG, f"{report}\n  ({text}; --expect torch rules it out)")
-            return Verdict(CLOSER, text)
+                text = f"{report}\n  ({text}; --expect torch rules it out)"
+                return Finding(layer, quantity, WRONG, how, text=text, evidence=ev)
+            return Finding(layer, quantity, CLOSER, how, text=text, evidence=ev)
         for name in oracle.NAMED:
             if name in exact and within(exact[name]) and not within(exact[oracle.TORCH]):
-                text = f"{quantity}: the convention '{name}'"
+                label = f"the convention '{name}'"
+                text = f"{quantity}: {label}"
+                ev = evidence(layer, a, quantity, got, torch, dtype)
                 if expect == "torch":
-                    return Verdict(WRONG, f"{report}\n  ({text}, which --expect torch rules out)")
-                return Verdict(CONVENTION, text)
-    text = report + "\n" + evidence(layer, a, quantity, got, torch, dtype)
+                    text = f"{report}\n  ({text}, which --expect torch rules out)"
+                    return Finding(layer, quantity, WRONG, label, name, text=text, evidence=ev)
+                return Finding(layer, quantity, CONVENTION, label, name, text=text, evidence=ev)
+    ev = evidence(layer, a, quantity, got, torch, dtype)
     slip = diagnose(layer, a, quantity, got, torch, dtype)
-    return Verdict(WRONG, text + ("\n" + slip if slip else ""))
+    ev = Evidence(**{**ev.__dict__, "slip": slip or ""})
+    text = report + "\n" + evidence_line(ev, dtype) + ("\n" + slip_line(got, slip) if slip else "")
+    return Finding(layer, quantity, WRONG, "wrong", text=text, evidence=ev)

@@ -18,11 +18,13 @@ from typing import Any
 
 import numpy as np
 
-from reference import impl as impl_side
+from reference import subject
 from reference.edges import judge_edge
 from reference.grown import ALL_LAYERS
 from reference.layers import LAYERS, EdgePoint, Layer, edge_points
+from reference.results import Status
 from reference.training import Setup, Trajectory, first_parting, train_side_by_side
+from reference.verdicts import summary_line
 from scratch.data import LR, PUBLISHED_LOSSES, SEED
 
 AGREE, DIVERGE, CANNOT_RUN = 0, 1, 2
@@ -45,12 +47,9 @@ def edge_verdicts(
     out: dict[str, list[str]] = {"match": [], "graded": [], "known": [], "fail": []}
     for point in points:
         verdict = judge_edge(point, impl, device, expect=expect)
-        out["known"] += [f"{point.id} {known}" for known in verdict.known]
-        out["graded"] += [f"{point.id} {note}" for note in verdict.notes]
-        for report in verdict.failures:
-            lines = report.splitlines()
-            evidence = [line.strip() for line in lines if line.startswith(("  exact", "  got ["))]
-            out["fail"].append("; ".join([f"{lines[0]} at {point.id}", *evidence]))
+        out["known"] += [f"{point.id} {known.text}" for known in verdict.known]
+        out["graded"] += [f"{point.id} {note.text}" for note in verdict.notes]
+        out["fail"] += [summary_line(f, point.dtype, point.id) for f in verdict.failures]
         if not (verdict.known or verdict.failures or verdict.notes):
             out["match"].append(point.id)
     return out
@@ -71,7 +70,7 @@ def first_wrong_quantity(
         select=lambda check_id: check_id.startswith(("partials-", "edge-")),
         stop_at_first_failure=True,
     )
-    failed = [r for r in results if r.status == "failed"]
+    failed = [r for r in results if r.status == Status.FAILED]
     if not failed:
         return None
     return {"check": failed[0].check, "layer": failed[0].layer, "quantity": failed[0].quantity}
@@ -159,12 +158,12 @@ def verify(settings: Settings, out_dir: Path) -> int:
     """Run the main job; print the report; write report.json and verify.png; return the code."""
     s = settings
     try:
-        impl = impl_side.load_impl(s.impl)
-    except impl_side.ImplementationError as exc:
+        impl = subject.load_impl(s.impl)
+    except subject.ImplementationError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return CANNOT_RUN
     setup = s.setup
-    lacks = impl_side.missing(impl, setup.needs)
+    lacks = subject.missing(impl, setup.needs)
     if lacks:
         print(
             f"error: {s.impl} breaks the tutorial's API; missing: {', '.join(lacks)}",

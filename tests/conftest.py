@@ -4,13 +4,9 @@ point wherever the package is installed."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 import torch
-
-IMPLS = Path(__file__).resolve().parent / "impls"
 
 
 @pytest.fixture(autouse=True)

@@ -1,20 +1,21 @@
 """``python -m tools evaluation``: the harness judged on implementations it did not write for
 itself: correct-but-different ones (tests/impls/correct/), mathematically equal ones that
 lose accuracy (tests/impls/inaccurate/), slips (reference/slips/), the broken fixtures, and
-the tutorial's own code. Prints the README's table; ``tests/test_evaluation.py`` reruns it.
+the tutorial's own code. Prints the README's table; ``tests/harness/test_evaluation.py`` reruns it.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from reference.checks import run_checks
-from reference.impl import load_impl
+from reference.results import Status
+from reference.runner import graded_passes
+from reference.subject import load_impl
 
 ROOT = Path(__file__).resolve().parent.parent
 IMPLS = ROOT / "tests" / "impls"
@@ -44,19 +45,15 @@ def implementations() -> list[tuple[str, Path]]:
 
 def judge(kind: str, path: Path) -> Row:
     results = run_checks(load_impl(str(path)), stop_at_first_failure=kind == "slips")
-    failed = [r for r in results if r.status in ("failed", "cannot run")]
+    failed = [r for r in results if r.failed]
     if failed:
         first = failed[0]
-        evidence = " (with the exact value)" if "exact value" in first.message else ""
+        exact = any(f.evidence and f.evidence.exact is not None for f in first.findings)
+        evidence = " (with the exact value)" if exact else ""
         what = f"{first.layer} {first.quantity}".strip() or first.check
         return Row(kind, path.stem, "fails", f"first: {what}{evidence}")
-    graded = Counter(
-        what
-        for r in results
-        if r.status == "passed" and r.message
-        for what in {part.split(": ", 1)[-1].split(" (")[0] for part in r.message.split("; ")}
-    )
-    known = sum(r.status == "known" for r in results)
+    graded = graded_passes(results)
+    known = sum(r.status == Status.KNOWN for r in results)
     parts = [f"{what}: {n}" for what, n in sorted(graded.items())]
     parts += [f"the tutorial's registered divergences: {known}"] if known else []
     return Row(kind, path.stem, "passes", "; ".join(parts) or "torch's values everywhere")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import ast
 import re
-from pathlib import Path
 
 import pytest
 
@@ -17,8 +16,8 @@ from reference.__main__ import _parser
 from reference.checks import all_checks
 from reference.divergences import register
 from reference.layers import BY_NAME
+from tests.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import scratch.stable
-from reference import impl as impl_side
+from reference import subject
 from reference.checks import Check, parametrize_with_checks
 from reference.compare import assert_match
 from reference.grown import GROWN
@@ -63,10 +63,10 @@ def test_train_step_equals_forward_loss_then_update(
     """The fused step against the two calls; a Fortran-ordered W takes train_step's NumPy
     path instead of its BLAS one."""
     a = network_inputs(seed, shape, dtype)
-    fused = impl_side.new_network(scratch.stable, a["W"], a["b"])
+    fused = subject.new_network(scratch.stable, a["W"], a["b"])
     if layout == "Fortran":
         fused.linear1.weight = np.asfortranarray(fused.linear1.weight)
-    two_calls = impl_side.new_network(scratch.stable, a["W"], a["b"])
+    two_calls = subject.new_network(scratch.stable, a["W"], a["b"])
     loss = fused.train_step(a["x"], a["y"], lr)
     expected_loss = two_calls.forward_loss(a["x"], a["y"])
     two_calls.update_weights(a["x"], a["y"], lr)
@@ -98,7 +98,7 @@ def test_train_step_allocates_nothing_the_size_of_w() -> None:
     """In place, no temporaries the size of W: the whole step at 256x256 allocates less than
     a tenth of W (NumPy's outer product alone would allocate all of it)."""
     a = network_inputs(0, (256, 256), np.float32)
-    net = impl_side.new_network(scratch.stable, a["W"], a["b"])
+    net = subject.new_network(scratch.stable, a["W"], a["b"])
     net.train_step(a["x"], a["y"], 0.01)  # warm: first-call allocations are not the step's
     tracemalloc.start()
     try:
@@ -114,8 +114,8 @@ def test_train_step_with_float64_x_on_float32_w_promotes_as_numpy_does() -> None
     (W @ x promotes), and the weights keep their dtype."""
     a = network_inputs(0, (3, 4), np.float32)
     x, y = a["x"].astype(np.float64), a["y"].astype(np.float64)
-    fused = impl_side.new_network(scratch.stable, a["W"], a["b"])
-    expected = impl_side.new_network(scratch.stable, a["W"], a["b"]).forward_loss(x, y)
+    fused = subject.new_network(scratch.stable, a["W"], a["b"])
+    expected = subject.new_network(scratch.stable, a["W"], a["b"]).forward_loss(x, y)
     loss = fused.train_step(x, y, 0.1)
     assert loss.dtype == expected.dtype == np.float64
     where = {"layer": "scratch.stable", "inputs": {"x": x, "y": y}, "dtype": np.float64}

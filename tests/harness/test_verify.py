@@ -15,8 +15,8 @@ from reference.checks import all_checks
 from reference.divergences import register
 from reference.layers import BY_NAME
 from reference.verify import Settings, verify
+from tests.paths import CATALOGUE, IMPLS
 
-IMPLS = Path(__file__).resolve().parent / "impls"
 TUTORIAL = str(IMPLS / "tutorial_verbatim.py")
 
 
@@ -68,10 +68,7 @@ def test_verify_trains_the_two_layer_network(
 def test_verify_names_the_first_wrong_quantity_of_a_two_layer_slip(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    slip = (
-        Path(__file__).resolve().parent.parent
-        / "reference/slips/grown_hidden_derivative_left_out.py"
-    )
+    slip = CATALOGUE / "grown_hidden_derivative_left_out.py"
     argv = ["verify", "--network", "two-layer", "--impl", str(slip), "--epochs", "20"]
     assert main([*argv, "--batch-size", "5", "--out", str(tmp_path)]) == 1
     out = capsys.readouterr().out

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from reference.tolerances import PUBLISHED_ULPS, TOLERANCES, tolerance
+from tests.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [p for d in ("reference", "tests", "tools") for p in (ROOT / d).rglob("*.py")]
 
 

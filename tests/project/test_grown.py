@@ -5,7 +5,6 @@ divergences are the tutorial's)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from types import ModuleType
 
 import numpy as np
@@ -15,8 +14,9 @@ import scratch.grown
 from reference.checks import Check, parametrize_with_checks, run_checks
 from reference.compare import assert_match
 from reference.grown import GROWN, NETWORK_BATCH, TWO_LAYER
-from reference.impl import load_impl
 from reference.layers import Layer
+from reference.subject import load_impl
+from tests.paths import IMPLS
 
 
 @parametrize_with_checks(["scratch.grown"], layers=GROWN)
@@ -75,7 +75,7 @@ def test_batch_shape_errors_are_named() -> None:
 
 
 def test_the_grown_records_find_a_slip() -> None:
-    """A grown-derivation slip fails by name (the catalogue has more; tests/test_slips.py)."""
+    """A grown-derivation slip fails by name (more in tests/harness/test_slips.py)."""
 
     class Slipped(scratch.grown.Tanh):
         def backward(self, x: np.ndarray) -> scratch.grown.ActivationPartials:
@@ -89,7 +89,7 @@ def test_the_grown_records_find_a_slip() -> None:
     assert {f"{r.layer} {r.quantity}" for r in failed} == {"Tanh dh/dz"}
 
 
-FROM_SCRATCH = Path(__file__).resolve().parent / "impls/correct/two_layer_from_scratch.py"
+FROM_SCRATCH = IMPLS / "correct" / "two_layer_from_scratch.py"
 
 
 @pytest.mark.slow  # 2 s; test_grown's fast checks cover the same records on scratch.grown

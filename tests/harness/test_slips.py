@@ -13,12 +13,10 @@ import pytest
 from reference.checks import Result, run_checks
 from reference.grown import ALL_LAYERS, TWO_LAYER
 from reference.grown import GROWN as GROWN_LAYERS
-from reference.impl import load_impl
 from reference.layers import Layer
+from reference.subject import load_impl
+from tests.paths import CATALOGUE, IMPLS, SLIPS
 
-IMPLS = Path(__file__).resolve().parent / "impls"
-CATALOGUE = Path(__file__).resolve().parent.parent / "reference" / "slips"
-SLIPS = sorted(p for p in CATALOGUE.glob("*.py") if not p.name.startswith("_"))
 # Each broken fixture, and the layer and quantity its first failure must name: the checks
 # run in the order a derivation is read, so the first failure is the wrong quantity.
 BROKEN = {
@@ -63,7 +61,7 @@ def test_catalogue_is_large_enough() -> None:
 @pytest.mark.parametrize(("slip", "what"), GROWN.items(), ids=list(GROWN))
 def test_grown_slip_fails_first_by_the_wrong_quantity(slip: str, what: str) -> None:
     # The grown records alone: a grown slip's tutorial layers are scratch.grown's, which the
-    # tutorial's records pass (tests/test_grown.py checks them all in the slow run).
+    # tutorial's records pass (tests/project/test_grown.py checks them all in the slow run).
     failure = first_failure(CATALOGUE / f"{slip}.py", GROWN_LAYERS)
     assert failure is not None, f"no check caught the slip {slip}"
     assert f"{failure.layer} {failure.quantity}" == what, failure.message
@@ -86,7 +84,7 @@ def test_broken_fixture_fails_first_by_the_wrong_quantity(fixture: str, what: st
     assert failure.message.startswith(f"{what} differs from the reference"), failure.message
 
 
-# The tutorial's own code stays green: tests/test_verify.py checks it in full (every check
+# The tutorial's own code stays green: tests/harness/test_verify.py checks it in full (every check
 # passes but its registered divergences, which are known; none fails).
 
 

@@ -4,13 +4,16 @@ outside the clone), ``parametrize_with_checks`` in a user's test file, expected 
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from tests.paths import CATALOGUE, IMPLS, ROOT
+
 pytest_plugins = ["pytester"]
 
-IMPLS = Path(__file__).resolve().parent / "impls"
 # One seed, the smallest shape, no float32 copies: a few dozen checks, enough to tell.
 FEW = "seed0 and 1x1 and float64 and not fd and not training and not golden and not property"
 
@@ -103,7 +106,7 @@ def test_a_two_layer_network_from_elsewhere_passes_and_its_slip_fails(
     """pytest --impl on a correct two-layer network written against the README's API, and on
     a grown slip, from a folder outside the clone: the grown records' checks come with it."""
     shutil.copy(IMPLS / "correct/two_layer_from_scratch.py", pytester.path / "my_deep_net.py")
-    slip = IMPLS.parent.parent / "reference/slips/grown_w2_not_transposed.py"
+    slip = CATALOGUE / "grown_w2_not_transposed.py"
     shutil.copy(slip, pytester.path / "my_deep_slip.py")
     shutil.copy(slip.parent / "_grown.py", pytester.path / "_grown.py")
     pytester.makepyfile(test_mine="def test_conformance(impl, check):\n    check(impl)\n")
@@ -120,3 +123,16 @@ def test_a_two_layer_network_from_elsewhere_passes_and_its_slip_fails(
     result.stdout.fnmatch_lines(
         ["*failed checks by layer and quantity*", "TwoLayerNetwork W1 after step: *"]
     )
+
+
+@pytest.mark.slow
+def test_impl_in_the_clone_collects_the_conformance_checks_alone() -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "--impl", "scratch", "--co", "-q", "-n", "0"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    files = {line.split("::")[0] for line in run.stdout.splitlines() if "::" in line}
+    assert files == {"tests/conformance/test_conformance.py"}, run.stdout[-2000:]

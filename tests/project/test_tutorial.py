@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 from threadpoolctl import threadpool_info
 
 import scratch
-from reference import impl as impl_side
+from reference import subject
 from reference.layers import LAYERS, SEEDS, SHAPES
 from reference.tolerances import PUBLISHED_ULPS
 from scratch.__main__ import main
@@ -25,13 +24,14 @@ from scratch.data import (
     samples,
     train,
 )
+from tests.paths import IMPLS
 
-VERBATIM = Path(__file__).resolve().parent / "impls" / "tutorial_verbatim.py"
+VERBATIM = IMPLS / "tutorial_verbatim.py"
 
 
 @pytest.fixture(scope="module")
 def verbatim():
-    return impl_side.load_impl(str(VERBATIM))
+    return subject.load_impl(str(VERBATIM))
 
 
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda s: f"seed{s}")

@@ -11,10 +11,9 @@ import torch
 import scratch
 from reference.checks import all_checks
 from reference.claims import CLAIMS, Claim, claims_markdown
-from reference.impl import load_impl
+from reference.subject import load_impl
+from tests.paths import ROOT
 from tools.readme import README, section
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_torch_bce_default_is_the_mean() -> None:

@@ -10,7 +10,7 @@ import pytest
 
 import scratch.compiled
 import scratch.stable
-from reference import impl as impl_side
+from reference import subject
 from reference.checks import Check, parametrize_with_checks
 from reference.compare import assert_match
 from reference.layers import DTYPES, network_sample
@@ -35,8 +35,8 @@ def test_train_epoch_is_the_per_sample_loop(dtype: np.dtype) -> None:
     """Each sample's loss before its update, and the weights after the last, bit for bit the
     train_step loop's (the same compiled step)."""
     weight, bias, xs, ys = _samples(7, dtype)
-    epoch = impl_side.new_network(scratch.compiled, weight, bias)
-    loop = impl_side.new_network(scratch.compiled, weight, bias)
+    epoch = subject.new_network(scratch.compiled, weight, bias)
+    loop = subject.new_network(scratch.compiled, weight, bias)
     losses = epoch.train_epoch(xs, ys, 0.1)
     expected = np.array([loop.train_step(x, y, 0.1) for x, y in zip(xs, ys, strict=True)])
     np.testing.assert_array_equal(losses, expected)
@@ -47,8 +47,8 @@ def test_train_epoch_is_the_per_sample_loop(dtype: np.dtype) -> None:
 
 def test_train_epoch_matches_the_two_call_path() -> None:
     weight, bias, xs, ys = _samples(5, np.dtype(np.float64))
-    epoch = impl_side.new_network(scratch.compiled, weight, bias)
-    reference = impl_side.new_network(scratch.stable, weight, bias)
+    epoch = subject.new_network(scratch.compiled, weight, bias)
+    reference = subject.new_network(scratch.stable, weight, bias)
     losses = epoch.train_epoch(xs, ys, 0.1)
     where = {"layer": "scratch.compiled", "inputs": {"X": xs, "Y": ys}, "dtype": np.float64}
     for n, (x, y) in enumerate(zip(xs, ys, strict=True)):
@@ -59,7 +59,7 @@ def test_train_epoch_matches_the_two_call_path() -> None:
 
 def test_train_epoch_updates_in_place() -> None:
     weight, bias, xs, ys = _samples(3, np.dtype(np.float32))
-    net = impl_side.new_network(scratch.compiled, weight, bias)
+    net = subject.new_network(scratch.compiled, weight, bias)
     w, b = net.linear1.weight, net.linear1.bias
     net.train_epoch(xs, ys, 0.1)
     assert net.linear1.weight is w
@@ -104,7 +104,7 @@ def test_a_large_layer_shares_rows_among_the_cores(dtype: np.dtype) -> None:
 
     a = network_sample(0, (128, 96), dtype)
     assert a["W"].size >= scratch.compiled.PARALLEL_FROM
-    net = impl_side.new_network(scratch.compiled, a["W"], a["b"])
+    net = subject.new_network(scratch.compiled, a["W"], a["b"])
     weight, bias = a["W"].copy(), a["b"].copy()
     loss = net.train_step(a["x"], a["y"], 0.1)
     alone = scratch.compiled._step(weight, bias, a["x"], a["y"], 0.1)

@@ -1,4 +1,5 @@
-"""Implementations: loading one, naming what it lacks, and calling it as the tutorial does.
+"""The one boundary to the implementation under test (the subject): loading it, naming what it
+lacks, and calling it as the tutorial does.
 
 An implementation is a module or a ``.py`` file with the tutorial's API (see README). The
 functions here call it exactly as the tutorial's own code would, and return its numbers

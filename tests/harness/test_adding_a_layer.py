@@ -6,7 +6,6 @@ choice the mathematics leaves open (the derivative at 0) is told apart from a sl
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from types import ModuleType
 
 import numpy as np
@@ -17,8 +16,7 @@ import scratch.grown
 import scratch.stable
 from reference.checks import all_checks, run_checks
 from reference.grown import RELU, TWO_LAYER
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.paths import ROOT
 
 
 def implementation(**classes: type) -> ModuleType:

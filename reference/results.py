@@ -1,0 +1,205 @@
+"""Results as data: what a check found, in fields, until a report renders it.
+
+A :class:`Result` is one check's outcome (its :class:`Status`) with the :class:`Finding`\\ s
+behind it: for each quantity that did not simply match torch, its :class:`Grade`, the
+convention or register cause that explains it, and the :class:`Evidence` (the input, the
+implementation's value, torch's, the exact value, each side's error in ulps). Every report
+(the ``check`` table, the pytest plugin, ``verify``, the evaluation) reads these fields;
+nothing parses a message. Results pickle, and :meth:`Result.to_json` /
+:meth:`Result.from_json` round-trip them losslessly (floats as their ``repr``, NaN and inf
+as strings, so the JSON is strict).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, fields, replace
+from enum import StrEnum
+from typing import Any
+
+import numpy as np
+
+__all__ = ["Evidence", "Finding", "Grade", "Result", "Status", "Value"]
+
+
+class Status(StrEnum):
+    """A check's outcome."""
+
+    PASSED = "passed"
+    KNOWN = "known"  # a registered divergence of the tutorial, or an expected failure
+    FAILED = "failed"
+    CANNOT_RUN = "cannot run"  # the implementation lacks what the check calls
+
+
+class Grade(StrEnum):
+    """What a value is, judged against torch's and the exact value (reference.verdicts)."""
+
+    MATCHES_TORCH = "matches torch"
+    CLOSER = "closer to the mathematics"
+    CONVENTION = "named convention"
+    KNOWN = "registered divergence"
+    WRONG = "wrong"
+
+
+def _plain(x: float) -> float | str:
+    return x if math.isfinite(x) else repr(x)  # 'nan', 'inf', '-inf': strict JSON
+
+
+@dataclass(frozen=True)
+class Value:
+    """An array as data: dtype, shape and its elements (float64 holds every float32 exactly)."""
+
+    dtype: str
+    shape: tuple[int, ...]
+    data: tuple[Any, ...]  # flattened, C order
+
+    @classmethod
+    def of(cls, array: Any) -> Value:
+        a = np.asarray(array)
+        if a.dtype.kind in "fc":
+            data: tuple[Any, ...] = tuple(float(v) for v in a.astype(np.float64).ravel())
+        elif a.dtype.kind in "biu":
+            data = tuple(int(v) for v in a.ravel())
+        else:
+            data = tuple(str(v) for v in a.ravel())
+        return cls(a.dtype.name, tuple(a.shape), data)
+
+    def array(self) -> np.ndarray:
+        if self.dtype.startswith(("str", "<U", "object")):
+            return np.array(self.data).reshape(self.shape)
+        return np.array(self.data, dtype=np.float64).astype(self.dtype).reshape(self.shape)
+
+    def to_json(self) -> dict[str, Any]:
+        data = [_plain(v) if isinstance(v, float) else v for v in self.data]
+        return {"dtype": self.dtype, "shape": list(self.shape), "data": data}
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Value:
+        kind = np.dtype(d["dtype"]).kind if not d["dtype"].startswith("str") else "U"
+        data = tuple(float(v) for v in d["data"]) if kind in "fc" else tuple(d["data"])
+        return cls(d["dtype"], tuple(d["shape"]), data)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The case a finding rests on: the input, both values, the exact value, the ulps."""
+
+    inputs: dict[str, Value] = field(default_factory=dict)
+    got: Value | None = None
+    torch: Value | None = None
+    exact: tuple[float, ...] | None = None  # the mathematics' value, nearest float64
+    # Errors against the exact value in ulps of the dtype: "got", "torch", "tutorial".
+    ulps: dict[str, float] = field(default_factory=dict)
+    differs_in: str = ""  # shape, dtype, NaN/inf, or value
+    rtol: float | None = None
+    atol: float | None = None
+    slip: str = ""  # the catalogued slip that gives the same value here
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "inputs": {k: v.to_json() for k, v in self.inputs.items()},
+            "got": self.got.to_json() if self.got else None,
+            "torch": self.torch.to_json() if self.torch else None,
+            "exact": [_plain(v) for v in self.exact] if self.exact is not None else None,
+            "ulps": {k: _plain(v) for k, v in self.ulps.items()},
+            "differs_in": self.differs_in,
+            "rtol": self.rtol,
+            "atol": self.atol,
+            "slip": self.slip,
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Evidence:
+        value = lambda v: Value.from_json(v) if v is not None else None  # noqa: E731
+        return cls(
+            inputs={k: Value.from_json(v) for k, v in d["inputs"].items()},
+            got=value(d["got"]),
+            torch=value(d["torch"]),
+            exact=tuple(float(v) for v in d["exact"]) if d["exact"] is not None else None,
+            ulps={k: float(v) for k, v in d["ulps"].items()},
+            differs_in=d["differs_in"],
+            rtol=d["rtol"],
+            atol=d["atol"],
+            slip=d["slip"],
+        )
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The verdict on one quantity that did not simply match torch.
+
+    ``label`` is what the reports count it as ("closer to the mathematics than torch", "the
+    convention 'eps-clip 1e-7'", a register cause); ``text`` the full report as first
+    rendered (shown, never parsed).
+    """
+
+    layer: str
+    quantity: str
+    grade: Grade
+    label: str = ""
+    convention: str = ""
+    cause: str = ""
+    text: str = ""
+    evidence: Evidence | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        d = {f.name: getattr(self, f.name) for f in fields(self)}
+        d["grade"] = str(self.grade)
+        d["evidence"] = self.evidence.to_json() if self.evidence else None
+        return d
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Finding:
+        evidence = Evidence.from_json(d["evidence"]) if d["evidence"] else None
+        return cls(**{**d, "grade": Grade(d["grade"]), "evidence": evidence})
+
+
+@dataclass(frozen=True)
+class Result:
+    """One check's outcome: its id, status, grade, and the findings behind them.
+
+    A failure's ``layer`` and ``quantity`` name the first wrong quantity; ``message`` is the
+    rendered text (the failure in full, or the notes of a pass); ``missing`` is what a check
+    that cannot run needs and the implementation lacks.
+    """
+
+    check: str
+    status: Status
+    message: str = ""
+    layer: str = ""
+    quantity: str = ""
+    grade: Grade | None = None
+    findings: tuple[Finding, ...] = ()
+    missing: tuple[str, ...] = ()
+
+    @property
+    def failed(self) -> bool:
+        return self.status in (Status.FAILED, Status.CANNOT_RUN)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "check": self.check,
+            "status": str(self.status),
+            "message": self.message,
+            "layer": self.layer,
+            "quantity": self.quantity,
+            "grade": str(self.grade) if self.grade is not None else None,
+            "findings": [f.to_json() for f in self.findings],
+            "missing": list(self.missing),
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Result:
+        return cls(
+            check=d["check"],
+            status=Status(d["status"]),
+            message=d["message"],
+            layer=d["layer"],
+            quantity=d["quantity"],
+            grade=Grade(d["grade"]) if d["grade"] is not None else None,
+            findings=tuple(Finding.from_json(f) for f in d["findings"]),
+            missing=tuple(d["missing"]),
+        )
+
+    def with_status(self, status: Status, message: str) -> Result:
+        return replace(self, status=status, message=message)

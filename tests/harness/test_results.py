@@ -1,0 +1,75 @@
+"""Results are data: every field a report needs is a field, and results survive pickling and
+strict JSON unchanged (the regression, isolation and grading work reads them back)."""
+
+from __future__ import annotations
+
+import json
+import pickle
+
+import numpy as np
+import pytest
+
+from reference.checks import run_checks
+from reference.results import Grade, Result, Status, Value
+from reference.runner import Summary, report
+from reference.subject import load_impl
+from tests.paths import ROOT
+
+SLIP = ROOT / "reference" / "slips" / "sigmoid_grad_no_square.py"
+CONTRACT = ROOT / "tests" / "impls" / "broken_contract.py"
+
+
+@pytest.fixture(scope="module")
+def slip_results() -> list[Result]:
+    prefixes = ("partials-Sigmoid-3x4-float32", "edge-Sigmoid-float32", "edge-MyNetwork-float32")
+    return run_checks(load_impl(str(SLIP)), select=lambda i: i.startswith(prefixes))
+
+
+def test_a_wrong_value_carries_its_evidence_as_fields(slip_results: list[Result]) -> None:
+    failed = [r for r in slip_results if r.status == Status.FAILED]
+    assert failed, "the slip's dyhat/dz must fail"
+    first = failed[0]
+    assert (first.layer, first.quantity, first.grade) == ("Sigmoid", "dyhat/dz", Grade.WRONG)
+    (finding,) = first.findings
+    ev = finding.evidence
+    assert ev is not None
+    assert ev.got is not None
+    assert ev.torch is not None
+    z = ev.inputs["z"].array()
+    # The exact value is the derivative s(1 - s), computed here independently; torch gives
+    # it, the slip (the quotient rule without its square) gives 1 - s.
+    s = 1 / (1 + np.exp(-z.astype(np.float64)))
+    assert ev.exact is not None
+    assert np.allclose(ev.exact, s * (1 - s), rtol=1e-12)
+    assert np.allclose(ev.torch.array(), s * (1 - s), rtol=1e-6)
+    assert np.allclose(ev.got.array(), 1 - s, rtol=1e-6)
+    assert ev.ulps["got"] > ev.ulps["torch"]
+    assert ev.differs_in == "value"
+
+
+def test_results_round_trip_through_strict_json_and_pickle(slip_results: list[Result]) -> None:
+    graded = {r.status for r in slip_results} | {r.grade for r in slip_results}
+    assert {Status.PASSED, Status.FAILED, Status.KNOWN, Grade.KNOWN, Grade.WRONG} <= graded
+    text = json.dumps([r.to_json() for r in slip_results], allow_nan=False)
+    back = [Result.from_json(d) for d in json.loads(text)]
+    assert back == slip_results
+    assert pickle.loads(pickle.dumps(slip_results)) == slip_results
+
+
+def test_a_value_keeps_nan_inf_and_its_dtype() -> None:
+    a = np.array([[np.nan, np.inf], [-np.inf, 1e-45]], np.float32)
+    back = Value.from_json(json.loads(json.dumps(Value.of(a).to_json(), allow_nan=False)))
+    assert back.array().dtype == np.float32
+    assert back.array().shape == (2, 2)
+    assert np.array_equal(back.array(), a, equal_nan=True)
+
+
+def test_a_contract_breach_names_what_is_missing_as_data() -> None:
+    results = run_checks(load_impl(str(CONTRACT)), select=lambda i: i.startswith("partials-"))
+    cannot = [r for r in results if r.status == Status.CANNOT_RUN]
+    assert cannot
+    assert all(r.missing for r in cannot)
+    assert all(m in r.message for r in cannot for m in r.missing)
+    text = report([Summary(str(CONTRACT), results)], {})
+    missing = sorted({m for r in cannot for m in r.missing})
+    assert f"lacks: {', '.join(missing)}" in text
