@@ -17,13 +17,29 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from reference.edges import EXPECTATIONS
+import numpy as np
+
+from reference.records import ACTIVATIONS, REDUCTIONS
 from reference.subject import DEFAULT_IMPL
 from reference.training import NETWORKS, Setup
-from scratch.__main__ import positive_float, positive_int
+from reference.verdicts import EXPECTATIONS
 from scratch.data import DATA_SETS, EPOCHS, LR, SEED
 
 CANNOT_RUN = 2
+
+
+def positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    value = float(text)
+    if not (np.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"must be a finite positive number, got {text}")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -54,11 +70,9 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--out", type=Path, default=Path("out/verify"), help="%(default)s")
     v.add_argument("--network", choices=NETWORKS, default="tutorial", help="%(default)s")
     v.add_argument("--hidden", type=positive_int, default=8, help="two-layer: %(default)s")
-    v.add_argument(
-        "--activation", choices=["relu", "tanh", "sigmoid"], default="relu", help="%(default)s"
-    )
+    v.add_argument("--activation", choices=list(ACTIVATIONS), default="relu", help="%(default)s")
     v.add_argument("--batch-size", type=positive_int, default=1, help="%(default)s")
-    v.add_argument("--reduction", choices=["sum", "mean"], default="sum", help="%(default)s")
+    v.add_argument("--reduction", choices=REDUCTIONS, default="sum", help="%(default)s")
     v.add_argument("--data", choices=list(DATA_SETS), default="tutorial", help="%(default)s")
     commands.add_parser("register", help="print the divergence register (Markdown)")
     commands.add_parser("claims", help="print the claims table (Markdown)")

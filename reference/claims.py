@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reference.divergences import register
+
 
 @dataclass(frozen=True)
 class Claim:
@@ -119,8 +121,6 @@ CLAIMS: tuple[Claim, ...] = (
 def nearer(claim: Claim) -> str:
     """Of the register's rows under the claim's causes, how many have the tutorial's value
     nearer to the exact one, and how many torch's (computed by mpmath: reference.oracle)."""
-    from reference.divergences import register
-
     rows = [r for r in register() if r.cause in claim.causes]
     if not rows:
         return "-"

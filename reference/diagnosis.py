@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from reference.compare import mismatch
+from reference.records import Record
 from reference.subject import load_impl
 
 
@@ -29,26 +30,18 @@ def catalogue() -> tuple[tuple[str, ModuleType], ...]:
 
 
 def diagnose(
-    layer: str, a: dict[str, np.ndarray], quantity: str, got: Any, torch: Any, dtype: Any
+    record: Record, a: dict[str, np.ndarray], quantity: str, got: Any, torch: Any, dtype: Any
 ) -> str | None:
     """What the catalogued slip that gives ``got`` here is, or None where none does."""
-    from reference.grown import records_named
-
-    records = records_named(layer)
+    where = {"layer": record.name, "quantity": quantity, "inputs": {}, "dtype": dtype}
     for what, slip in catalogue():
-        value = None
-        for record in records:
-            try:
-                with np.errstate(all="ignore"):
-                    # A copy each: some slips change their inputs in place.
-                    copy = {k: v.copy() for k, v in a.items()}
-                    value = record.partials(slip, copy, "")[quantity]
-                break
-            except Exception:  # the slip raises here, or the record does not fit the inputs
-                continue
-        if value is None:
+        try:
+            with np.errstate(all="ignore"):
+                # A copy each: some slips change their inputs in place.
+                copy = {k: v.copy() for k, v in a.items()}
+                value = record.partials(slip, copy, "")[quantity]
+        except Exception:  # the slip raises here, or lacks what the record calls
             continue
-        where = {"layer": layer, "quantity": quantity, "inputs": {}, "dtype": dtype}
         if mismatch(value, torch, **where) is not None and mismatch(got, value, **where) is None:
             return what
     return None

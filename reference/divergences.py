@@ -1,6 +1,6 @@
 """The divergence register: every known difference between the tutorial's formulas and torch.
 
-Each row is one quantity at one edge input (:func:`reference.layers.edge_points`) where the
+Each row is one quantity at one edge input (:func:`reference.records.edge_points`) where the
 tutorial's code and torch give different numbers, with both values and a human-written cause.
 The rows are generated data (``reference/data/register.json``, with the versions that made
 them): ``python -m tools register`` recomputes both values of every row, keeps each row's

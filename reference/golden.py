@@ -27,6 +27,7 @@ __all__ = [
     "initial_weights",
     "load",
     "make",
+    "runs",
     "samples",
     "torch_run",
     "versions",
@@ -80,6 +81,13 @@ TWO_LAYER_RUNS: dict[str, tuple[Setup, int, float, int, str]] = {
         "float64",
     ),
 }
+
+
+def runs(kind: str) -> dict[str, tuple[Setup, int, float, int, str]]:
+    """A network's stored runs by name, each (setup, seed, lr, epochs, dtype)."""
+    if kind == "tutorial":
+        return {name: (Setup(), *run) for name, run in GOLDEN_RUNS.items()}
+    return dict(TWO_LAYER_RUNS)
 
 
 def two_layer_torch_run(

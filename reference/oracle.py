@@ -29,15 +29,14 @@ TORCH_EPS = float(np.float32(1e-12))
 LOG_FLOOR = -100
 KERAS_EPS = 1e-7
 
-MATHEMATICS, TORCH, CLIP_SUM, EPS_CLIP, RELU_ONE = (
+# The conventions the oracle computes: the mathematics, torch's, and the loss's others. A
+# record may name more of its own (reference.records.grown: ReLU's derivative at 0).
+MATHEMATICS, TORCH, CLIP_SUM, EPS_CLIP = (
     "mathematics",
     "torch",
     "clip of the finished loss",
     "eps-clip 1e-7",
-    "relu'(0) = 1",
 )
-# The conventions other than torch's that a value may follow and still be right.
-NAMED = (CLIP_SUM, EPS_CLIP, RELU_ONE)
 
 
 def _mp(v: float) -> Exact:
@@ -65,7 +64,7 @@ def _clip(yhat: Exact) -> Exact:
     return min(max(yhat, low), high)
 
 
-def _bce(yhat: Exact, y: Exact, convention: str) -> Exact:
+def bce(yhat: Exact, y: Exact, convention: str) -> Exact:
     if convention == EPS_CLIP:
         yhat = _clip(yhat)
     if convention == TORCH:
@@ -76,7 +75,7 @@ def _bce(yhat: Exact, y: Exact, convention: str) -> Exact:
     return min(loss, mpmath.mpf(100)) if convention == CLIP_SUM else loss
 
 
-def _bce_grad(yhat: Exact, y: Exact, convention: str) -> Exact:
+def bce_grad(yhat: Exact, y: Exact, convention: str) -> Exact:
     if convention == EPS_CLIP:
         yhat = _clip(yhat)
     p = yhat * (1 - yhat)
@@ -90,21 +89,21 @@ def _bce_grad(yhat: Exact, y: Exact, convention: str) -> Exact:
     return mpmath.inf if yhat > y else mpmath.ninf
 
 
-def _sigmoid(z: Exact) -> Exact:
+def sigmoid(z: Exact) -> Exact:
     return 1 / (1 + mpmath.exp(-z))
 
 
-def _network(a: dict[str, np.ndarray], convention: str) -> dict[str, list[Exact]]:
+def _sample_network(a: dict[str, np.ndarray], convention: str) -> dict[str, list[Exact]]:
     weight, bias, x, y = (np.asarray(a[k], np.float64) for k in ("W", "b", "x", "y"))
     lr = _mp(float(a["lr"])) if "lr" in a else None
     z = [
         sum((_mp(w) * _mp(xi) for w, xi in zip(row, x, strict=True)), _mp(bi))
         for row, bi in zip(weight, bias, strict=True)
     ]
-    s = [_sigmoid(zi) for zi in z]
+    s = [sigmoid(zi) for zi in z]
     ys = [_mp(v) for v in y]
-    loss = sum((_bce(si, yi, convention) for si, yi in zip(s, ys, strict=True)), mpmath.mpf(0))
-    dl_dyhat = [_bce_grad(si, yi, convention) for si, yi in zip(s, ys, strict=True)]
+    loss = sum((bce(si, yi, convention) for si, yi in zip(s, ys, strict=True)), mpmath.mpf(0))
+    dl_dyhat = [bce_grad(si, yi, convention) for si, yi in zip(s, ys, strict=True)]
     if convention in (TORCH, EPS_CLIP):  # the floored or clipped dL/dyhat times s * (1 - s)
         dl_dz = [g * si * (1 - si) for g, si in zip(dl_dyhat, s, strict=True)]
     else:  # d/dz BCE(sigmoid(z), y) = sigmoid(z) - y, exactly
@@ -123,14 +122,6 @@ def _network(a: dict[str, np.ndarray], convention: str) -> dict[str, list[Exact]
     return out
 
 
-# activation -> (f, f'); ReLU's derivative at 0 is the subgradient torch takes, 0.
-_ACTIVATIONS: dict[str, tuple[Callable[[Exact], Exact], Callable[[Exact], Exact]]] = {
-    "relu": (lambda z: max(z, 0), lambda z: mpmath.mpf(1) if z > 0 else mpmath.mpf(0)),
-    "tanh": (mpmath.tanh, lambda z: 1 - mpmath.tanh(z) ** 2),
-    "sigmoid": (_sigmoid, lambda z: _sigmoid(z) * (1 - _sigmoid(z))),
-}
-
-
 def _affine(weight: np.ndarray, bias: np.ndarray, v: list[Exact]) -> list[Exact]:
     return [
         sum((_mp(w) * vi for w, vi in zip(row, v, strict=True)), _mp(bi))
@@ -138,12 +129,17 @@ def _affine(weight: np.ndarray, bias: np.ndarray, v: list[Exact]) -> list[Exact]
     ]
 
 
-def _two_layer(a: dict[str, np.ndarray], convention: str) -> dict[str, list[Exact]]:
-    """The two-layer network's loss, gradients and step, sample by sample, exactly."""
+def two_layer(
+    a: dict[str, np.ndarray],
+    convention: str,
+    activation: tuple[Callable[[Exact], Exact], Callable[[Exact, str], Exact]],
+) -> dict[str, list[Exact]]:
+    """The two-layer network's loss, gradients and step, sample by sample, exactly; the
+    hidden activation's function and derivative are given (its record's)."""
     w1, b1, w2, b2, x, y = (
         np.asarray(a[k], np.float64) for k in ("W1", "b1", "W2", "b2", "x", "y")
     )
-    f, df = _ACTIVATIONS[str(a["activation"])]
+    f, df = activation
     xs, ys = np.atleast_2d(x), np.atleast_2d(y)
     scale = mpmath.mpf(1) / ys.size if str(a["reduction"]) == "mean" else mpmath.mpf(1)
     out: dict[str, list[Exact]] = {k: [] for k in ("dL/dyhat", "dL/dz2", "dL/dh", "dL/dz1")}
@@ -153,16 +149,16 @@ def _two_layer(a: dict[str, np.ndarray], convention: str) -> dict[str, list[Exac
         xv = [_mp(v) for v in xrow]
         z1 = _affine(w1, b1, xv)
         h = [f(v) for v in z1]
-        s = [_sigmoid(v) for v in _affine(w2, b2, h)]
+        s = [sigmoid(v) for v in _affine(w2, b2, h)]
         yv = [_mp(v) for v in yrow]
-        loss += sum((_bce(si, yi, convention) for si, yi in zip(s, yv, strict=True)), 0) * scale
-        dyhat = [_bce_grad(si, yi, convention) * scale for si, yi in zip(s, yv, strict=True)]
+        loss += sum((bce(si, yi, convention) for si, yi in zip(s, yv, strict=True)), 0) * scale
+        dyhat = [bce_grad(si, yi, convention) * scale for si, yi in zip(s, yv, strict=True)]
         if convention == TORCH:  # the floored dL/dyhat times s * (1 - s)
             dz2 = [g * si * (1 - si) for g, si in zip(dyhat, s, strict=True)]
         else:
             dz2 = [(si - yi) * scale for si, yi in zip(s, yv, strict=True)]
         dh = [sum(dz2[i] * _mp(w2[i, j]) for i in range(len(dz2))) for j in range(len(h))]
-        dz1 = [g * df(v) for g, v in zip(dh, z1, strict=True)]
+        dz1 = [g * df(v, convention) for g, v in zip(dh, z1, strict=True)]
         for name, g, v in (("W1", dz1, xv), ("W2", dz2, h)):
             outer = [gi * vj for gi in g for vj in v]
             grads[name] = [t + o for t, o in zip(grads[name], outer, strict=True)]
@@ -178,14 +174,15 @@ def _two_layer(a: dict[str, np.ndarray], convention: str) -> dict[str, list[Exac
     return {**out, "loss": [loss]}
 
 
-def _network_batch(a: dict[str, np.ndarray], convention: str) -> dict[str, list[Exact]]:
+def network(a: dict[str, np.ndarray], convention: str) -> dict[str, list[Exact]]:
     """The tutorial's network on one sample, or on a batch: per-sample quantities row after
     row, the loss and the gradients summed over the rows, one step with the summed gradient."""
     if np.ndim(a["x"]) == 1:
-        return _network(a, convention)
+        return _sample_network(a, convention)
     one = {k: v for k, v in a.items() if k != "lr"}
     rows = [
-        _network({**one, "x": x, "y": y}, convention) for x, y in zip(a["x"], a["y"], strict=True)
+        _sample_network({**one, "x": x, "y": y}, convention)
+        for x, y in zip(a["x"], a["y"], strict=True)
     ]
     out = {q: [v for row in rows for v in row[q]] for q in ("dL/dyhat", "dL/dz")}
     for q in ("loss", "dL/dW", "dL/db"):
@@ -200,85 +197,44 @@ def _network_batch(a: dict[str, np.ndarray], convention: str) -> dict[str, list[
     return out
 
 
-def _elementwise(f: Callable[..., Exact], *arrays: np.ndarray) -> list[Exact]:
+def elementwise(f: Callable[..., Exact], *arrays: np.ndarray) -> list[Exact]:
     flat = [np.asarray(a, np.float64).ravel() for a in arrays]
     return [f(*(_mp(v) for v in values)) for values in zip(*flat, strict=True)]
 
 
-# layer -> quantity -> the conventions that give it a value of their own
-CONVENTIONS: dict[str, tuple[str, ...]] = {
-    "BinaryCrossEntropyLoss": (MATHEMATICS, TORCH, CLIP_SUM, EPS_CLIP),
-    "Sigmoid": (MATHEMATICS,),
-    "Linear": (MATHEMATICS,),
-    "MyNetwork": (MATHEMATICS, TORCH, CLIP_SUM, EPS_CLIP),
-    "Tanh": (MATHEMATICS,),
-    "ReLU": (MATHEMATICS, TORCH, RELU_ONE),
-    "TwoLayerNetwork": (MATHEMATICS, TORCH),
-}
-
-
-def exact(layer: str, a: dict[str, np.ndarray], quantity: str) -> dict[str, list[Exact]]:
-    """Each convention's exact value of ``quantity`` at the inputs ``a`` (flattened), or {}
-    where the oracle does not know the layer or quantity."""
+def exact(record: Any, a: dict[str, np.ndarray], quantity: str) -> dict[str, list[Exact]]:
+    """Each of the record's conventions' exact value of ``quantity`` at the inputs ``a``
+    (flattened), or {} where the record has no exact value of the quantity."""
+    if record.exact is None:
+        return {}
     arrays = {k: np.asarray(v) for k, v in a.items()}
     key = tuple((k, v.dtype.str, v.shape, v.tobytes()) for k, v in sorted(arrays.items()))
-    return _exact(layer, key, quantity)
+    out = {}
+    for convention in record.conventions:
+        values = _all_quantities(record, key, convention).get(quantity)
+        if values is None:
+            return {}
+        out[convention] = values
+    return out
 
 
 @lru_cache(maxsize=4096)
-def _exact(layer: str, key: tuple[Any, ...], quantity: str) -> dict[str, list[Exact]]:
+def _all_quantities(record: Any, key: tuple[Any, ...], convention: str) -> dict[str, list[Exact]]:
+    """Every quantity of the record at once (one forward and backward pass gives them all)."""
     a = {k: np.frombuffer(data, dtype).reshape(shape) for k, dtype, shape, data in key}
-    out: dict[str, list[Exact]] = {}
     dtype = next(v.dtype for v in a.values() if v.dtype.kind == "f" and v.ndim)
     _BOUNDS.append(_clip_bounds(dtype))
     try:
         with mpmath.workdps(DIGITS):
-            for convention in CONVENTIONS.get(layer, ()):
-                values = _values(layer, a, quantity, convention, key)
-                if values is None:
-                    return {}
-                out[convention] = values
+            values: dict[str, list[Exact]] = record.exact(a, convention)
+            return values
     finally:
         _BOUNDS.pop()
-    return out
 
 
-@lru_cache(maxsize=256)
-def _network_values(layer: str, key: tuple[Any, ...], convention: str) -> dict[str, list[Exact]]:
-    """Every quantity of a network at once (one forward and backward pass gives them all)."""
-    a = {k: np.frombuffer(data, dtype).reshape(shape) for k, dtype, shape, data in key}
-    return (
-        _two_layer(a, convention) if layer == "TwoLayerNetwork" else _network_batch(a, convention)
-    )
-
-
-def _values(
-    layer: str, a: dict[str, np.ndarray], quantity: str, convention: str, key: tuple[Any, ...]
-) -> list[Exact] | None:
-    if layer == "BinaryCrossEntropyLoss":
-        f = {"loss": _bce, "dL/dyhat": _bce_grad}.get(quantity)
-        if f is None:
-            return None
-        values = _elementwise(lambda p, y: f(p, y, convention), a["yhat"], a["y"])
-        if quantity == "dL/dyhat" and str(a.get("reduction", "sum")) == "mean":
-            return [v / len(values) for v in values]  # the mean's 1/N
-        return values
-    if layer == "ReLU":  # at 0 the subgradient torch takes (0), or the other convention's 1
-        at_zero = mpmath.mpf(1 if convention == RELU_ONE else 0)
-        f4 = {
-            "h": lambda z: max(z, 0),
-            "dh/dz": lambda z: mpmath.mpf(1 if z > 0 else 0) if z != 0 else at_zero,
-        }.get(quantity)
-        return None if f4 is None else _elementwise(f4, a["z"])
-    if layer == "Tanh":
-        f3 = {"h": mpmath.tanh, "dh/dz": lambda z: 1 - mpmath.tanh(z) ** 2}.get(quantity)
-        return None if f3 is None else _elementwise(f3, a["z"])
-    if layer == "Sigmoid":
-        f2 = {"yhat": _sigmoid, "dyhat/dz": lambda z: _sigmoid(z) * (1 - _sigmoid(z))}.get(quantity)
-        return None if f2 is None else _elementwise(f2, a["z"])
-    if layer in ("TwoLayerNetwork", "MyNetwork"):
-        return _network_values(layer, key, convention).get(quantity)
-    return None
+def reduced(values: list[Exact], a: dict[str, np.ndarray]) -> list[Exact]:
+    """Values of the summed loss's derivative, divided by N under the mean reduction."""
+    return [v / len(values) for v in values] if str(a.get("reduction", "sum")) == "mean" else values
 
 
 def ulps(value: Any, exact_values: list[Exact], dtype: Any) -> float:

@@ -22,9 +22,9 @@ from typing import Any
 import pytest
 
 from reference.checks import CheckFailure, ContractBreach, KnownDivergence, all_checks, read_xfails
-from reference.edges import EXPECTATIONS
-from reference.layers import LAYERS
+from reference.records import TUTORIAL
 from reference.subject import DEFAULT_IMPL, ImplementationError, impl_id, load_impl, missing
+from reference.verdicts import EXPECTATIONS
 
 IMPLS = pytest.StashKey[dict[str, ModuleType]]()
 # This run's failures: counted by layer and quantity; the first in the order a derivation is
@@ -82,7 +82,7 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         f"implementations under test: {', '.join(impl_specs(config))} "
         f"(expect {config.getoption('expect')})"
     ]
-    needs = [need for layer in LAYERS for need in layer.needs]
+    needs = [need for layer in TUTORIAL for need in layer.needs]
     for spec, module in config.stash[IMPLS].items():
         lacks = missing(module, needs)
         if lacks:

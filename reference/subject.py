@@ -3,7 +3,7 @@ lacks, and calling it as the tutorial does.
 
 An implementation is a module or a ``.py`` file with the tutorial's API (see README). The
 functions here call it exactly as the tutorial's own code would, and return its numbers
-under the quantity names of :mod:`reference.layers`, so both sides compare name by name.
+under the quantity names of :mod:`reference.records.tutorial`, so both sides compare name by name.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from types import ModuleType
 from typing import Any
 
 import numpy as np
+
+from reference.quantities import output_names
 
 Arrays = dict[str, np.ndarray]
 
@@ -126,6 +128,22 @@ def new_network(
     return net
 
 
+def new_two_layer(impl: ModuleType, a: Arrays) -> Any:
+    """The implementation's TwoLayerNetwork with the weights, activation and reduction of a."""
+    n_hidden, n_in = a["W1"].shape
+    net = impl.TwoLayerNetwork(
+        n_in,
+        n_hidden,
+        a["W2"].shape[0],
+        activation=str(a["activation"]),
+        reduction=str(a["reduction"]),
+    )
+    for k in (1, 2):
+        linear = getattr(net, f"linear{k}")
+        linear.weight, linear.bias = a[f"W{k}"].copy(), a[f"b{k}"].copy()
+    return net
+
+
 def network_partials(impl: ModuleType, net: Any, x: np.ndarray, y: np.ndarray) -> Arrays:
     """The sample's summed loss and its gradients, chained from the implementation's layers
     exactly as the tutorial's update_weights chains them."""
@@ -186,8 +204,6 @@ def chained_partials(net: Any, attributes: tuple[str, ...], x: np.ndarray, y: np
     a Linear gives dL/dW = g^T x, dL/db = g summed, and passes g @ output_wrt_x down; an
     activation multiplies g by its output_wrt_x. Names as :class:`reference.twin.SequentialTwin`.
     """
-    from reference.twin import output_names
-
     layers = [getattr(net, a) for a in attributes]
     is_linear = [a.startswith("linear") for a in attributes]
     names, suffixes = output_names(is_linear)

@@ -22,7 +22,7 @@ class Tol:
     atol: float
 
 
-# The layer and network quantities (reference.layers), compared with torch at one input.
+# The layer and network quantities (reference.records.tutorial), compared with torch at one input.
 LAYER_QUANTITIES = (
     "loss",
     "yhat",
@@ -35,11 +35,11 @@ LAYER_QUANTITIES = (
     "dL/db",
     "W after step",
     "b after step",
-    # A hidden activation and its derivative (reference.grown): measured 8.3e-8 rel on h and
+    # A hidden activation and its derivative (reference.records.grown): measured 8.3e-8 rel on h and
     # 1.2e-7 abs on dh/dz in float32 (tanh), 2.2e-16 and 2.3e-16 in float64.
     "h",
     "dh/dz",
-    # The grown derivation (reference.grown): Linear's dz/dx, and the two-layer network's
+    # The grown derivation (reference.records.grown): Linear's dz/dx, and the two-layer network's
     # gradients and steps, with assert_close's defaults.
     "dz/dx",
     "dL/dh",

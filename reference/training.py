@@ -15,6 +15,9 @@ from typing import Any
 
 import numpy as np
 
+from reference import oracle
+from reference.records.grown import ACTIVATIONS, TWO_LAYER
+from reference.records.tutorial import NETWORK
 from reference.tolerances import tolerance
 from reference.twin import LayerSpec, SequentialTwin, layer_specs
 from scratch.data import DATA_SETS, batches, samples
@@ -84,9 +87,6 @@ class Setup:
 
     @property
     def needs(self) -> tuple[str, ...]:
-        from reference.grown import TWO_LAYER
-        from reference.layers import NETWORK
-
         return NETWORK.needs if self.network == "tutorial" else TWO_LAYER.needs
 
     def samples(self, dtype: Any) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -146,10 +146,9 @@ class Setup:
         """The network as torch layer specs, from its parameters (not from an implementation)."""
         if self.network == "tutorial":
             return [("Linear", (params["W"], params["b"])), ("Sigmoid", ())]
-        activation = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid"}[self.activation]
         return [
             ("Linear", (params["W1"], params["b1"])),
-            (activation, ()),
+            (ACTIVATIONS[self.activation].name, ()),
             ("Linear", (params["W2"], params["b2"])),
             ("Sigmoid", ()),
         ]
@@ -249,8 +248,6 @@ def convention_run(
     """The tutorial's training run under a named convention of the loss (reference.oracle),
     computed in float64 from the same initial weights: the witness for an implementation whose
     run parts from torch's because it follows that convention, not because it is wrong."""
-    from reference import oracle
-
     low, high = (float(np.asarray(v, dtype)) for v in (oracle.KERAS_EPS, 1 - oracle.KERAS_EPS))
     w, b = np.asarray(weight, np.float64).copy(), np.asarray(bias, np.float64).copy()
     data = samples(np.float64)

@@ -1,7 +1,7 @@
 """The torch.nn twins of the layers and networks, and the partials autograd computes for them.
 
 Every partial is returned under the harness's quantity names, the same for both sides (the
-table in :mod:`reference.layers`).
+table in :mod:`reference.records.tutorial`).
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from typing import Any
 import numpy as np
 import torch
 from torch import nn
+
+from reference.quantities import output_names
 
 Arrays = dict[str, np.ndarray]
 
@@ -123,21 +125,6 @@ def layer_specs(net: Any, attributes: tuple[str, ...]) -> list[LayerSpec]:
         params = (layer.weight, layer.bias) if kind == "Linear" else ()
         specs.append((kind, tuple(np.asarray(p) for p in params)))
     return specs
-
-
-def output_names(is_linear: list[bool]) -> tuple[list[str], list[str]]:
-    """The name of each layer's output (z1, h, z2, yhat; z, yhat with one Linear), and the
-    suffix of each Linear's weight and bias names (W1, b1, ...; W, b with one Linear)."""
-    count = sum(is_linear)
-    suffixes = [str(k + 1) for k in range(count)] if count > 1 else [""]
-    names, linear_index = [], 0
-    for k, linear in enumerate(is_linear):
-        if linear:
-            names.append("z" + suffixes[linear_index])
-            linear_index += 1
-        else:
-            names.append("yhat" if k == len(is_linear) - 1 else "h")
-    return names, suffixes
 
 
 class SequentialTwin:

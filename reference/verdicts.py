@@ -24,7 +24,9 @@ from reference import oracle
 from reference.compare import mismatch, what_differs
 from reference.diagnosis import diagnose
 from reference.divergences import lookup, same_value
+from reference.records import Record
 from reference.results import Evidence, Finding, Grade, Value
+from reference.subject import load_impl
 from reference.tolerances import tolerance
 
 # The verdicts, by the grades of reference.results.
@@ -37,22 +39,24 @@ PASS, CLOSER, CONVENTION, KNOWN, WRONG = (
 )
 
 
-def _tutorial_value(layer: str, a: dict[str, np.ndarray], quantity: str) -> Any:
-    """The tutorial's value (scratch, or scratch.grown for what the tutorial lacks)."""
-    from reference.grown import records_named, tutorial_impl
+# What the runner expects at the tutorial's registered divergences: the tutorial's values
+# (known divergences) or torch's (failures).
+EXPECTATIONS = ("tutorial", "torch")
 
-    for record in records_named(layer):
-        try:
-            with np.errstate(all="ignore"):
-                copy = {k: v.copy() for k, v in a.items()}
-                return record.partials(tutorial_impl(record), copy, "")[quantity]
-        except Exception:  # the tutorial raises on these inputs, or this record does not fit
-            continue
-    return None
+
+def _tutorial_value(record: Record, a: dict[str, np.ndarray], quantity: str) -> Any:
+    """The tutorial's value (the record's tutorial-style implementation: scratch, or
+    scratch.grown for what the tutorial lacks); None where it raises on these inputs."""
+    try:
+        with np.errstate(all="ignore"):
+            copy = {k: v.copy() for k, v in a.items()}
+            return record.partials(load_impl(record.tutorial), copy, "")[quantity]
+    except Exception:
+        return None
 
 
 def evidence(
-    layer: str, a: dict[str, np.ndarray], quantity: str, got: Any, torch: Any, dtype: Any
+    record: Record, a: dict[str, np.ndarray], quantity: str, got: Any, torch: Any, dtype: Any
 ) -> Evidence:
     """The input, both values, the exact value and each side's error against it, in ulps."""
     got_a, torch_a = np.asarray(got), np.asarray(torch)
@@ -65,14 +69,14 @@ def evidence(
         rtol=tol.rtol,
         atol=tol.atol,
     )
-    exact = oracle.exact(layer, a, quantity)
+    exact = oracle.exact(record, a, quantity)
     if not exact:
         return base
     math = exact[oracle.MATHEMATICS]
     ulps = {"torch": oracle.ulps(torch, math, dtype)}
     if np.size(got_a) == len(math):  # a value of another size has no ulps to count
         ulps = {"got": oracle.ulps(got_a, math, dtype), **ulps}
-    tutorial = _tutorial_value(layer, a, quantity)
+    tutorial = _tutorial_value(record, a, quantity)
     if tutorial is not None:
         ulps["tutorial"] = oracle.ulps(tutorial, math, dtype)
     nearest = oracle.nearest(math, np.float64, (len(math),))
@@ -115,7 +119,7 @@ def slip_line(got: Any, slip: str) -> str:
 
 
 def judge(
-    layer: str,
+    record: Record,
     a: dict[str, np.ndarray],
     quantity: str,
     got: Any,
@@ -126,6 +130,7 @@ def judge(
 ) -> Finding:
     """The verdict on ``got`` for ``quantity`` at the inputs ``a``; ``edge_key`` (dtype,
     inputs) looks the point up in the register."""
+    layer = record.name
     report = mismatch(got, torch, layer=layer, quantity=quantity, inputs=a, dtype=dtype)
     if report is None:
         return Finding(layer, quantity, PASS)
@@ -137,14 +142,14 @@ def judge(
                     f"{report}\n  (the tutorial's divergence {row.cause!r}, which --expect "
                     "torch rules out)"
                 )
-                ev = evidence(layer, a, quantity, got, torch, dtype)
+                ev = evidence(record, a, quantity, got, torch, dtype)
                 return Finding(
                     layer, quantity, WRONG, row.cause, cause=row.cause, text=text, evidence=ev
                 )
             return Finding(
                 layer, quantity, KNOWN, row.cause, cause=row.cause, text=f"{quantity}: {row.cause}"
             )
-    exact = oracle.exact(layer, a, quantity)
+    exact = oracle.exact(record, a, quantity)
     got_a = np.asarray(got)
     finite = (
         np.all(np.isfinite(np.asarray(got_a, np.float64))) if got_a.dtype.kind == "f" else False
@@ -174,22 +179,23 @@ def judge(
                 f"{quantity}: {how} ({got_ulps:.3g} ulps from the exact value, torch "
                 f"{torch_ulps:.3g})"
             )
-            ev = evidence(layer, a, quantity, got, torch, dtype)
+            ev = evidence(record, a, quantity, got, torch, dtype)
             if expect == "torch":  # right, but not torch's value, which the runner asked for
                 text = f"{report}\n  ({text}; --expect torch rules it out)"
                 return Finding(layer, quantity, WRONG, how, text=text, evidence=ev)
             return Finding(layer, quantity, CLOSER, how, text=text, evidence=ev)
-        for name in oracle.NAMED:
-            if name in exact and within(exact[name]) and not within(exact[oracle.TORCH]):
+        named = [c for c in exact if c not in (oracle.MATHEMATICS, oracle.TORCH)]
+        for name in named:
+            if within(exact[name]) and not within(exact[oracle.TORCH]):
                 label = f"the convention '{name}'"
                 text = f"{quantity}: {label}"
-                ev = evidence(layer, a, quantity, got, torch, dtype)
+                ev = evidence(record, a, quantity, got, torch, dtype)
                 if expect == "torch":
                     text = f"{report}\n  ({text}, which --expect torch rules out)"
                     return Finding(layer, quantity, WRONG, label, name, text=text, evidence=ev)
                 return Finding(layer, quantity, CONVENTION, label, name, text=text, evidence=ev)
-    ev = evidence(layer, a, quantity, got, torch, dtype)
-    slip = diagnose(layer, a, quantity, got, torch, dtype)
+    ev = evidence(record, a, quantity, got, torch, dtype)
+    slip = diagnose(record, a, quantity, got, torch, dtype)
     ev = Evidence(**{**ev.__dict__, "slip": slip or ""})
     text = report + "\n" + evidence_line(ev, dtype) + ("\n" + slip_line(got, slip) if slip else "")
     return Finding(layer, quantity, WRONG, "wrong", text=text, evidence=ev)

@@ -19,9 +19,9 @@ from typing import Any
 import numpy as np
 
 from reference import subject
-from reference.edges import judge_edge
-from reference.grown import ALL_LAYERS
-from reference.layers import LAYERS, EdgePoint, Layer, edge_points
+from reference.checks import run_checks
+from reference.checks.edges import judge_edge
+from reference.records import ALL, TUTORIAL, EdgePoint, Record, edge_points
 from reference.results import Status
 from reference.training import Setup, Trajectory, first_parting, train_side_by_side
 from reference.verdicts import summary_line
@@ -30,12 +30,12 @@ from scratch.data import LR, PUBLISHED_LOSSES, SEED
 AGREE, DIVERGE, CANNOT_RUN = 0, 1, 2
 
 
-def checked_layers(impl: ModuleType, setup: Setup) -> tuple[Layer, ...]:
+def checked_layers(impl: ModuleType, setup: Setup) -> tuple[Record, ...]:
     """The tutorial's records for its network; for the two-layer network, every record that
     applies to the implementation (its layers on batches, its activations, the network)."""
     if setup.network == "tutorial":
-        return LAYERS
-    return tuple(layer for layer in ALL_LAYERS if layer.applies(impl))
+        return TUTORIAL
+    return tuple(layer for layer in ALL if layer.applies(impl))
 
 
 def edge_verdicts(
@@ -56,12 +56,10 @@ def edge_verdicts(
 
 
 def first_wrong_quantity(
-    impl: ModuleType, expect: str, layers: tuple[Layer, ...]
+    impl: ModuleType, expect: str, layers: tuple[Record, ...]
 ) -> dict[str, str] | None:
     """Which quantity is wrong: the first failing check of each layer's partials (a whole
     run only says that the loss or the weights parted, and the loss parts first)."""
-    from reference.checks import run_checks
-
     results = run_checks(
         impl,
         expect=expect,

@@ -19,8 +19,8 @@ import numpy as np
 from reference import oracle
 from reference.compare import mismatch
 from reference.golden import versions
-from reference.grown import ALL_LAYERS, tutorial_impl
-from reference.layers import edge_points, edge_values
+from reference.records import ALL, edge_points, edge_values
+from reference.subject import load_impl
 
 REGISTER = Path(__file__).resolve().parent.parent / "reference" / "data" / "register.json"
 
@@ -32,7 +32,7 @@ def _number(v: Any) -> float | str:
 
 def _witness(point: Any, quantity: str, tutorial: Any, torch: Any) -> dict[str, Any]:
     """The exact value at the point (mpmath), and which side is nearer to it, in ulps."""
-    exact = oracle.exact(point.layer, point.arrays(), quantity)[oracle.MATHEMATICS]
+    exact = oracle.exact(point.record, point.arrays(), quantity)[oracle.MATHEMATICS]
     tutorial_ulps = oracle.ulps(tutorial, exact, point.dtype)
     torch_ulps = oracle.ulps(torch, exact, point.dtype)
     if tutorial_ulps < torch_ulps or (np.isnan(torch_ulps) and not np.isnan(tutorial_ulps)):
@@ -54,9 +54,9 @@ def recompute(old: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
         _key(r["layer"], r["dtype"], r["inputs"], r["quantity"]): r["cause"] for r in old["rows"]
     }
     rows, problems, seen = [], [], set()
-    for point in edge_points(ALL_LAYERS):
+    for point in edge_points(ALL):
         with np.errstate(all="ignore"):
-            tutorial = edge_values(point, tutorial_impl(point.spec))
+            tutorial = edge_values(point, load_impl(point.record.tutorial))
         reference = edge_values(point, None)
         for quantity, expected in reference.items():
             got = tutorial[quantity]

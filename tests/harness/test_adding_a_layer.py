@@ -7,15 +7,21 @@ from __future__ import annotations
 
 import re
 from types import ModuleType
+from typing import Any, ClassVar
 
+import mpmath
 import numpy as np
 import pytest
 import torch
 
 import scratch.grown
 import scratch.stable
+from reference import oracle
+from reference.__main__ import _parser
 from reference.checks import all_checks, run_checks
-from reference.grown import RELU, TWO_LAYER
+from reference.records.grown import ACTIVATIONS, RELU, TWO_LAYER, activation_record
+from reference.training import Setup
+from reference.twin import TORCH_LAYERS
 from tests.paths import ROOT
 
 
@@ -42,7 +48,8 @@ class ReLUOneAtZero(scratch.grown.ReLU):
 
 def test_the_record_brings_every_kind_of_check() -> None:
     kinds = {check.id.split("-")[0] for check in all_checks(layers=(RELU,))}
-    assert kinds == {"partials", "edge", "fd"}
+    # state: its backward after a forward on another input (the record's after_forward).
+    assert kinds == {"partials", "edge", "fd", "state"}
 
 
 def test_a_tutorial_style_relu_passes() -> None:
@@ -99,8 +106,8 @@ def test_the_readme_shows_the_relu_diff_as_it_is_in_the_code() -> None:
     readme = (ROOT / "README.md").read_text()
     diff = readme.split("## Adding a layer")[1].split("```diff\n")[1].split("```")[0]
     files = re.split(r"^diff --git a/\S+ b/(\S+)\n", diff, flags=re.M)[1:]
-    assert {files[i] for i in range(0, len(files), 2)} >= {
-        "reference/grown.py",
+    assert {files[i] for i in range(0, len(files), 2)} == {
+        "reference/records/grown.py",
         "reference/twin.py",
     }
     for path, body in zip(files[::2], files[1::2], strict=True):
@@ -139,3 +146,79 @@ def test_a_layer_with_no_torch_mapping_is_named() -> None:
     net.activation = GELU()
     with pytest.raises(ValueError, match=r"activation is a GELU: no torch\.nn mapping for it"):
         layer_specs(net, ("linear1", "activation", "linear2", "sigmoid"))
+
+
+class Softplus:
+    """softplus(x) = log(1 + e^x); its derivative is the sigmoid."""
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return np.logaddexp(0, x)
+
+    def backward(self, x: np.ndarray) -> scratch.grown.ActivationPartials:
+        return scratch.grown.ActivationPartials(1 / (1 + np.exp(-x)))
+
+
+class SoftplusNetwork(scratch.grown.TwoLayerNetwork):
+    activations: ClassVar[dict[str, type[Any]]] = {
+        **scratch.grown.TwoLayerNetwork.activations,
+        "softplus": Softplus,
+    }
+
+
+def test_an_activation_is_added_in_two_places(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A record in the activations' table and a torch mapping: the two-layer grid, the CLI,
+    the torch twin and the exact values take it from there."""
+    softplus = activation_record(
+        "Softplus",
+        2.0,
+        (-20.0, 0.0, 20.0),
+        f=lambda z: mpmath.log1p(mpmath.exp(z)),
+        df=lambda z, convention: 1 / (1 + mpmath.exp(-z)),
+    )
+    monkeypatch.setitem(ACTIVATIONS, "softplus", softplus)
+    monkeypatch.setitem(TORCH_LAYERS, "Softplus", torch.nn.Softplus)
+    impl = implementation(
+        Linear=scratch.grown.Linear,
+        Sigmoid=scratch.grown.Sigmoid,
+        BinaryCrossEntropyLoss=scratch.grown.BinaryCrossEntropyLoss,
+        Softplus=Softplus,
+        TwoLayerNetwork=SoftplusNetwork,
+    )
+    ids = [c.id for c in all_checks(impl, layers=(softplus, TWO_LAYER), devices=("cpu",))]
+    assert "partials-Softplus-4-float32-seed0-cpu" in ids
+    assert "partials-TwoLayerNetwork-3x5x1-float64-seed0-softplus-mean-cpu" in ids
+    chosen = ("partials-Softplus-", "fd-Softplus-")
+    results = run_checks(
+        impl,
+        layers=(softplus, TWO_LAYER),
+        select=lambda i: i.startswith(chosen) or "-softplus-" in i,
+    )
+    assert len(results) > 20
+    assert {r.status for r in results} == {"passed"}, [r.message for r in results if r.failed][:1]
+    args = _parser().parse_args(["verify", "--network", "two-layer", "--activation", "softplus"])
+    setup = Setup("two-layer", activation=args.activation)
+    assert [kind for kind, _ in setup.specs(setup.initial_params(0, "float32"))][1] == "Softplus"
+    # The exact values: the two-layer oracle takes the activation's from its record.
+    a = {**TWO_LAYER.sample(0, (0, 3, 5, 1), np.float64), "activation": np.array("softplus")}
+    exact = oracle.exact(TWO_LAYER, a, "dL/dW1")[oracle.MATHEMATICS]
+    torch_value = TWO_LAYER.torch(a, "cpu")["dL/dW1"].ravel()
+    np.testing.assert_allclose([float(e) for e in exact], torch_value, rtol=1e-10)
+
+
+def test_the_slip_of_an_added_activation_fails_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same added activation with its derivative taken as its output: red, by name."""
+
+    class SoftplusSlip(Softplus):
+        def backward(self, x: np.ndarray) -> scratch.grown.ActivationPartials:
+            return scratch.grown.ActivationPartials(np.logaddexp(0, x))
+
+    softplus = activation_record(
+        "Softplus",
+        2.0,
+        (0.0,),
+        f=lambda z: mpmath.log1p(mpmath.exp(z)),
+        df=lambda z, convention: 1 / (1 + mpmath.exp(-z)),
+    )
+    monkeypatch.setitem(TORCH_LAYERS, "Softplus", torch.nn.Softplus)
+    results = run_checks(implementation(Softplus=SoftplusSlip), layers=(softplus,))
+    assert {f"{r.layer} {r.quantity}" for r in results if r.failed} == {"Softplus dh/dz"}

@@ -21,21 +21,21 @@ from reference.divergences import (
     same_value,
 )
 from reference.golden import same_stack, versions
-from reference.grown import records_named, tutorial_impl
-from reference.layers import EdgePoint, edge_values
+from reference.records import ALL, EdgePoint, edge_values
+from reference.subject import load_impl
 from tools.readme import README, section
 
 
 def _point(row: Divergence) -> EdgePoint:
-    (record,) = [r for r in records_named(row.layer) if r.edges]
-    return EdgePoint(row.layer, row.dtype, tuple(row.inputs.items()), record)
+    (record,) = [r for r in ALL if r.name == row.layer and r.edges]
+    return EdgePoint(record, row.dtype, tuple(row.inputs.items()))
 
 
 @pytest.mark.parametrize("row", register(), ids=lambda r: r.id)
 def test_both_values_are_pinned(row: Divergence) -> None:
     point = _point(row)
     with np.errstate(all="ignore"):
-        got = edge_values(point, tutorial_impl(point.spec))[row.quantity]
+        got = edge_values(point, load_impl(point.record.tutorial))[row.quantity]
     assert same_value(got, row.tutorial), f"tutorial gives {got}, register says {row.tutorial}"
     torch_value = edge_values(point, None)[row.quantity]
     assert same_value(torch_value, row.torch), (

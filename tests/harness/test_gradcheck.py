@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 import scratch
-from reference.gradcheck import fd_error
-from reference.layers import LAYERS, SHAPES, FDTarget, Layer
+from reference.checks.gradients import fd_error
+from reference.records import SHAPES, TUTORIAL, FDTarget, Record
 
 MUTATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "sign": np.negative,
@@ -62,7 +62,7 @@ def with_broken_update(which: str, mutation: Callable[[np.ndarray], np.ndarray])
 
 def _cases() -> list[Any]:
     cases = []
-    for layer in LAYERS:
+    for layer in TUTORIAL:
         for target in layer.fd:
             for name, mutation in MUTATIONS.items():
                 if target.quantity == "dz/db" and name == "square":
@@ -77,7 +77,7 @@ def _cases() -> list[Any]:
 
 @pytest.mark.parametrize(("layer", "target", "mutation"), _cases())
 def test_finite_differences_catch_a_broken_partial(
-    layer: Layer, target: FDTarget, mutation: Callable[[np.ndarray], np.ndarray]
+    layer: Record, target: FDTarget, mutation: Callable[[np.ndarray], np.ndarray]
 ) -> None:
     if target.reads == "MyNetwork.update_weights":
         broken = with_broken_update(target.wrt, mutation)

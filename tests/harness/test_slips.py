@@ -11,9 +11,9 @@ from types import ModuleType
 import pytest
 
 from reference.checks import Result, run_checks
-from reference.grown import ALL_LAYERS, TWO_LAYER
-from reference.grown import GROWN as GROWN_LAYERS
-from reference.layers import Layer
+from reference.records import ALL, Record
+from reference.records.grown import GROWN as GROWN_LAYERS
+from reference.records.grown import TWO_LAYER
 from reference.subject import load_impl
 from tests.paths import CATALOGUE, IMPLS, SLIPS
 
@@ -46,7 +46,7 @@ GROWN = {
 }
 
 
-def first_failure(path: Path, layers: tuple[Layer, ...] = ALL_LAYERS) -> Result | None:
+def first_failure(path: Path, layers: tuple[Record, ...] = ALL) -> Result | None:
     results = run_checks(load_impl(str(path)), stop_at_first_failure=True, layers=layers)
     failures = [r for r in results if r.status not in ("passed", "known")]
     return failures[0] if failures else None

@@ -7,6 +7,7 @@ import re
 import numpy as np
 import pytest
 
+from reference.records import ALL
 from reference.tolerances import PUBLISHED_ULPS, TOLERANCES, tolerance
 from tests.paths import ROOT
 
@@ -29,13 +30,9 @@ def _used(name: str) -> bool:
 )
 def test_every_entry_is_used(name: str) -> None:
     """Each name is a quantity of a layer record or a key that code passes to the table."""
-    from reference.grown import ALL_LAYERS
-
     quantities = set()
-    for layer in ALL_LAYERS:
+    for layer in ALL:
         a = layer.sample(0, next(iter(layer.shapes.values())), np.float64)
-        a.update({k: np.array(v[0]) for k, v in layer.grid.items()})
-        import torch  # noqa: F401  (the twin's partials name the quantities)
-
+        a.update({k: np.array(next(iter(v))) for k, v in layer.grid.items()})
         quantities |= set(layer.torch(a, "cpu"))
     assert name in quantities or _used(name), f"tolerance entry {name!r} is used nowhere"

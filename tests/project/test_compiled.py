@@ -13,7 +13,7 @@ import scratch.stable
 from reference import subject
 from reference.checks import Check, parametrize_with_checks
 from reference.compare import assert_match
-from reference.layers import DTYPES, network_sample
+from reference.records import DTYPES, network_sample
 
 
 @pytest.mark.slow

@@ -13,8 +13,8 @@ import pytest
 import scratch.grown
 from reference.checks import Check, parametrize_with_checks, run_checks
 from reference.compare import assert_match
-from reference.grown import GROWN, NETWORK_BATCH, TWO_LAYER
-from reference.layers import Layer
+from reference.records import Record
+from reference.records.grown import GROWN, NETWORK_BATCH, TANH, TWO_LAYER
 from reference.subject import load_impl
 from tests.paths import IMPLS
 
@@ -83,7 +83,6 @@ def test_the_grown_records_find_a_slip() -> None:
 
     module = ModuleType("slipped")
     module.Tanh = Slipped  # type: ignore[attr-defined]
-    from reference.grown import TANH
 
     failed = [r for r in run_checks(module, layers=(TANH,)) if r.status == "failed"]
     assert {f"{r.layer} {r.quantity}" for r in failed} == {"Tanh dh/dz"}
@@ -131,7 +130,7 @@ def test_the_xor_data_is_xor_and_needs_the_hidden_layer() -> None:
 
 
 @pytest.mark.parametrize("record", [TWO_LAYER, NETWORK_BATCH], ids=lambda r: r.name)
-def test_the_exact_values_agree_with_autograd_in_the_normal_range(record: Layer) -> None:
+def test_the_exact_values_agree_with_autograd_in_the_normal_range(record: Record) -> None:
     """The mpmath oracle of the two-layer network and of the tutorial's network on a batch,
     against torch in float64 away from the edges: both conventions, every quantity."""
     from reference import oracle
@@ -140,7 +139,7 @@ def test_the_exact_values_agree_with_autograd_in_the_normal_range(record: Layer)
     for seed, shape in zip((0, 1, 2), record.shapes.values(), strict=True):
         a = {**record.sample(seed, shape, np.float64), "lr": np.array(0.1)}
         for quantity, value in record.torch(a, "cpu").items():
-            exact = oracle.exact(record.name, a, quantity)
+            exact = oracle.exact(record, a, quantity)
             for convention in (oracle.MATHEMATICS, oracle.TORCH):
                 nearest = oracle.nearest(exact[convention], np.float64, np.shape(value))
                 where = {"layer": record.name, "inputs": a, "dtype": np.float64}

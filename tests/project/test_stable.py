@@ -12,12 +12,12 @@ import scratch.stable
 from reference import subject
 from reference.checks import Check, parametrize_with_checks
 from reference.compare import assert_match
-from reference.grown import GROWN
-from reference.layers import DTYPES, LAYERS, LEARNING_RATES, SEEDS, SHAPES
-from reference.layers import network_sample as network_inputs
+from reference.records import DTYPES, LEARNING_RATES, SEEDS, SHAPES, TUTORIAL
+from reference.records import network_sample as network_inputs
+from reference.records.grown import GROWN
 
 
-@parametrize_with_checks(["scratch.stable"], expect="torch", layers=LAYERS)
+@parametrize_with_checks(["scratch.stable"], expect="torch", layers=TUTORIAL)
 def test_stable_passes_every_check_expecting_torch(impl: ModuleType, check: Check) -> None:
     """scratch.stable promises torch's values at every edge: no divergence is expected of it
     (the runner says so, not the module), and every other check holds as for any impl."""

@@ -7,7 +7,7 @@ from a user's project leaves nothing behind.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from types import ModuleType
 
 import numpy as np
@@ -16,7 +16,9 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from reference import subject
+from reference.checks.base import Check, Context
 from reference.compare import CheckFailure, mismatch
+from reference.records import ACTIVATIONS, REDUCTIONS
 
 SETTINGS = settings(
     max_examples=40,
@@ -43,23 +45,25 @@ def networks(draw: st.DrawFn) -> dict[str, np.ndarray]:
     }
 
 
-def _fail(message: str, quantity: str, a: dict[str, np.ndarray]) -> None:
+def _fail(message: str, quantity: str, a: dict[str, np.ndarray], layer: str = "MyNetwork") -> None:
     inputs = "; ".join(f"{k}={np.array2string(v, precision=6)}" for k, v in a.items())
-    raise CheckFailure(f"MyNetwork: {message}\n  input: {inputs}", "MyNetwork", quantity)
+    raise CheckFailure(f"{layer}: {message}\n  input: {inputs}", layer, quantity)
 
 
-def _match(got: object, expected: object, quantity: str, table_key: str, a: dict) -> None:
+def _match(
+    got: object,
+    expected: object,
+    quantity: str,
+    table_key: str,
+    a: dict,
+    layer: str = "MyNetwork",
+) -> None:
+    """Fail unless got matches expected within the table's ``table_key`` entry."""
     report = mismatch(
-        got,
-        expected,
-        layer="MyNetwork",
-        quantity=quantity,
-        inputs=a,
-        dtype=F64,
-        tolerance_of=table_key,
+        got, expected, layer=layer, quantity=quantity, inputs=a, dtype=F64, tolerance_of=table_key
     )
     if report is not None:
-        raise CheckFailure(report, "MyNetwork", quantity)
+        raise CheckFailure(report, layer, quantity)
 
 
 def _per_element(impl: ModuleType, net: object, a: dict[str, np.ndarray]) -> np.ndarray:
@@ -160,7 +164,7 @@ PROPERTIES: dict[str, Callable[[ModuleType], None]] = {
 }
 
 
-# --- the two-layer network (reference.grown) ------------------------------------------------
+# --- the two-layer network (reference.records.grown) ----------------------------------------
 
 
 @st.composite
@@ -185,43 +189,29 @@ def two_layer_networks(draw: st.DrawFn) -> dict[str, np.ndarray]:
         "b2": arr(n_out),
         "x": arr(batch, n_in),
         "y": draw(hnp.arrays(np.float64, (batch, n_out), elements=st.floats(0, 1))),
-        "activation": np.array(draw(st.sampled_from(("relu", "tanh", "sigmoid")))),
-        "reduction": np.array(draw(st.sampled_from(("sum", "mean")))),
+        "activation": np.array(draw(st.sampled_from(tuple(ACTIVATIONS)))),
+        "reduction": np.array(draw(st.sampled_from(REDUCTIONS))),
         "lr": np.array(0.1),
     }
 
 
+# The two-layer properties' spellings of the same two helpers (their bodies call these names).
 def _two_layer_fail(message: str, quantity: str, a: dict[str, np.ndarray]) -> None:
-    inputs = "; ".join(f"{k}={np.array2string(v, precision=6)}" for k, v in a.items())
-    raise CheckFailure(
-        f"TwoLayerNetwork: {message}\n  input: {inputs}", "TwoLayerNetwork", quantity
-    )
+    _fail(message, quantity, a, "TwoLayerNetwork")
 
 
 def _two_layer_match(
     got: object, expected: object, quantity: str, a: dict, table_key: str = "sum order"
 ) -> None:
-    report = mismatch(
-        got,
-        expected,
-        layer="TwoLayerNetwork",
-        quantity=quantity,
-        inputs=a,
-        dtype=F64,
-        tolerance_of=table_key,
-    )
-    if report is not None:
-        raise CheckFailure(report, "TwoLayerNetwork", quantity)
+    _match(got, expected, quantity, table_key, a, "TwoLayerNetwork")
 
 
 def _steps(
     impl: ModuleType, a: dict[str, np.ndarray], **changes: np.ndarray
 ) -> dict[str, np.ndarray]:
     """The loss and the four parameters after one update_weights, on a with its changes."""
-    from reference.grown import new_two_layer
-
     a = {**a, **changes}
-    net = new_two_layer(impl, a)
+    net = subject.new_two_layer(impl, a)
     loss = np.asarray(net.forward_loss(a["x"], a["y"]))
     net.update_weights(a["x"], a["y"], float(a["lr"]))
     out = {"loss": loss}
@@ -291,3 +281,16 @@ TWO_LAYER_PROPERTIES: dict[str, Callable[[ModuleType], None]] = {
     "mean-is-sum-over-n": mean_is_the_sum_over_n,
     "batch-step-is-sum-of-samples": batch_gradient_is_the_sum_of_samples,
 }
+
+
+# A network's properties, by its kind (reference.records.Network.kind).
+BY_NETWORK: dict[str, dict[str, Callable[[ModuleType], None]]] = {
+    "tutorial": PROPERTIES,
+    "two-layer": TWO_LAYER_PROPERTIES,
+}
+
+
+def generate(ctx: Context) -> Iterator[Check]:
+    for record, network in ctx.networks:
+        for name, prop in BY_NETWORK[network.kind].items():
+            yield Check(f"property-{name}", record.needs, prop)

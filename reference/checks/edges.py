@@ -1,18 +1,22 @@
-"""Judging an implementation at one edge point, graded (reference.verdicts): matches torch,
-known divergence, closer to the mathematics, a named convention, or wrong with the evidence."""
+"""Edges: each layer at its edge inputs (saturated logits, predictions at 0 and 1, ReLU at
+0), each quantity graded (reference.verdicts): matches torch, a known divergence, closer to
+the mathematics, a named convention, or wrong with the evidence. ``verify`` judges its edge
+grid here too."""
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from types import ModuleType
 
 import numpy as np
 
-from reference.layers import EdgePoint, edge_values
+from reference.checks.base import Body, Check, Context, KnownDivergence, Notes
+from reference.compare import CheckFailure
+from reference.records import EdgePoint, edge_points, edge_values
 from reference.results import Finding, Grade
 from reference.verdicts import judge
-
-EXPECTATIONS = ("tutorial", "torch")
 
 
 @dataclass
@@ -50,7 +54,7 @@ def judge_edge(
     for quantity, expected in edge_values(point, None, device).items():
         with np.errstate(all="ignore"):
             v = judge(
-                point.layer,
+                point.record,
                 a,
                 quantity,
                 got[quantity],
@@ -66,3 +70,26 @@ def judge_edge(
         elif v.grade != Grade.MATCHES_TORCH:
             verdict.notes.append(v)
     return verdict
+
+
+def _body(point: EdgePoint, path: str, device: str, expect: str) -> Body:
+    def body(impl: ModuleType) -> Notes:
+        verdict = judge_edge(point, impl, device, path, expect)
+        if verdict.failures:
+            raise CheckFailure.of(*verdict.failures)
+        if verdict.known:
+            text = "known divergence " + "; ".join(f.text for f in verdict.known)
+            raise KnownDivergence(text, tuple(verdict.known))
+        return tuple(verdict.notes)
+
+    return body
+
+
+def generate(ctx: Context) -> Iterator[Check]:
+    for point in edge_points(ctx.records):
+        record = point.record
+        for path, device in itertools.product(ctx.paths(record), ctx.devices):
+            suffix = "-".join(p for p in (path, device) if p)
+            yield Check(
+                f"edge-{point.id}-{suffix}", record.needs, _body(point, path, device, ctx.expect)
+            )

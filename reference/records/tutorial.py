@@ -7,7 +7,7 @@ targets, and the inputs that must raise. Adding a layer is adding a record (and,
 layer networks are made of, its entry in :data:`reference.twin.TORCH_LAYERS`); the checks in
 :mod:`reference.checks` dispatch through the records, with no layer-name branches. The
 grown derivation's records (batches, ReLU, Tanh, the two-layer network) are in
-:mod:`reference.grown`.
+:mod:`reference.records.grown`.
 
 Quantity names, the same for both sides:
 
@@ -32,105 +32,32 @@ b after step b after one SGD step at rate lr            MyNetwork.update_weights
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
 import numpy as np
 
-from reference import subject, twin
+from reference import oracle, subject, twin
+from reference.oracle import CLIP_SUM, EPS_CLIP, MATHEMATICS, TORCH, Exact
+from reference.records.record import (
+    EDGE_LR,
+    LEARNING_RATES,
+    SEEDS,
+    SHAPES,
+    Arrays,
+    ErrorCase,
+    FDTarget,
+    NamedInput,
+    Network,
+    Record,
+    Shape,
+    labels,
+    network_sample,
+)
 
-Arrays = dict[str, np.ndarray]
-# (in_features, out_features), as MyNetwork(in_features, out_features); a record of the grown
-# derivation (reference.grown) may read its own shapes (a batch size, a hidden width).
-Shape = tuple[int, ...]
-
-SEEDS = (0, 1, 2, 3, 4)
-SHAPES: dict[str, Shape] = {"1x1": (1, 1), "3x4": (3, 4), "17x5": (17, 5)}
-DTYPES = {"float32": np.dtype(np.float32), "float64": np.dtype(np.float64)}
-LEARNING_RATES = (0.001, 0.01, 0.5)
-EDGE_LR = 0.1
-
-
-@dataclass(frozen=True)
-class FDTarget:
-    """One analytic partial, checked against central differences of ``forward``.
-
-    ``vjp(impl, inputs, g)`` is g^T J for the partial, shaped like ``inputs[wrt]``, built
-    from the attribute ``reads`` names (so a failure says which attribute is wrong).
-    """
-
-    quantity: str
-    wrt: str
-    reads: str
-    forward: Callable[[ModuleType, Arrays], Any]
-    vjp: Callable[[ModuleType, Arrays, np.ndarray], np.ndarray]
-
-
-@dataclass(frozen=True)
-class ErrorCase:
-    """An input the tutorial's asserts reject: any implementation must raise, not return."""
-
-    id: str
-    call: Callable[[ModuleType], Any]
-
-
-@dataclass(frozen=True)
-class Layer:
-    name: str
-    needs: tuple[str, ...]  # "Class" or "Class.attribute"; "a|b" when either will do
-    sample: Callable[[int, Shape, Any], Arrays]  # normal-range inputs (seed, shape, dtype)
-    partials: Callable[[ModuleType, Arrays, str], Arrays]  # the implementation's, by name
-    torch: Callable[[Arrays, str], Arrays]  # the twin's, by autograd (inputs, device)
-    edges: tuple[dict[str, float], ...] = ()  # edge inputs, each one point of one element
-    edge_arrays: Callable[[dict[str, float], Any], Arrays] | None = None
-    edge_quantities: tuple[str, ...] | None = None  # None: every quantity
-    fd: tuple[FDTarget, ...] = ()
-    errors: tuple[ErrorCase, ...] = ()
-    # Options of the sample grid beyond seed, shape and dtype (the network's learning rates).
-    grid: dict[str, tuple[Any, ...]] = field(default_factory=dict)
-    # The ways an implementation computes the partials (the network: each step path it has).
-    paths: Callable[[ModuleType], tuple[str, ...]] = lambda impl: ("",)
-    # The backward partials at inputs a from an instance whose forward ran at other inputs
-    # (impl, a, other): a backward must not differentiate at what its last forward saw.
-    after_forward: Callable[[ModuleType, Arrays, Arrays], Arrays] | None = None
-    # The sample shapes, by id (the partials and finite-difference checks run over them).
-    shapes: dict[str, Shape] = field(default_factory=lambda: dict(SHAPES))
-    # The sample seeds of the partials checks.
-    seeds: tuple[int, ...] = SEEDS
-    # The finite-difference seeds (None: reference.gradcheck.FD_SEEDS).
-    fd_seeds: tuple[int, ...] | None = None
-    # The checks of a network as a whole (training runs, initial weights, properties): (id,
-    # body) pairs, given what the runner expects ("tutorial" or "torch").
-    whole: Callable[[str], list[tuple[str, Callable[[ModuleType], None]]]] | None = None
-    # Whether an implementation is checked against this record at all: the grown
-    # derivation's records apply where the implementation has the grown API.
-    applies: Callable[[ModuleType], bool] = lambda impl: True
-
-    def arrays_at(self, point: dict[str, float], dtype: Any) -> Arrays:
-        if self.edge_arrays is not None:
-            return self.edge_arrays(point, dtype)
-        return {k: np.array([v], dtype=dtype) for k, v in point.items()}
-
-
-def labels(rng: np.random.Generator, n: int, dtype: Any) -> np.ndarray:
-    """Soft labels in [0, 1], every other one rounded to a hard 0 or 1."""
-    y = rng.uniform(0.0, 1.0, n)
-    y[::2] = np.round(y[::2])
-    return y.astype(dtype)
-
-
-def network_sample(seed: int, shape: Shape, dtype: Any) -> Arrays:
-    """W, b drawn in float32 as the tutorial's Linear does, then cast (float64: after init);
-    x scaled by 1/sqrt(in_features) keeps z ~ N(0, 2), away from saturation (saturated
-    logits are the edge grid's business)."""
-    rng = np.random.default_rng(seed)
-    in_features, out_features = shape
-    weight = rng.standard_normal((out_features, in_features)).astype(np.float32).astype(dtype)
-    bias = rng.standard_normal(out_features).astype(np.float32).astype(dtype)
-    x = (rng.standard_normal(in_features) / np.sqrt(in_features)).astype(dtype)
-    return {"W": weight, "b": bias, "x": x, "y": labels(rng, out_features, dtype)}
-
+# The loss's conventions: the mathematics, torch's clamp and floor, the tutorial's clip of the
+# finished loss, and a Keras-style eps-clip of yhat (reference.oracle).
+LOSS_CONVENTIONS = (MATHEMATICS, TORCH, CLIP_SUM, EPS_CLIP)
 
 # --- BinaryCrossEntropyLoss ---------------------------------------------------------------
 
@@ -155,6 +82,17 @@ def _loss_on(values: list[float]) -> Callable[[ModuleType], Any]:
     return lambda impl: impl.BinaryCrossEntropyLoss().forward(yhat, y)
 
 
+def bce_exact(a: Arrays, convention: str) -> dict[str, list[Exact]]:
+    """The per-element loss, and the derivative of its sum (or mean) by yhat."""
+    return {
+        "loss": oracle.elementwise(lambda p, y: oracle.bce(p, y, convention), a["yhat"], a["y"]),
+        "dL/dyhat": oracle.reduced(
+            oracle.elementwise(lambda p, y: oracle.bce_grad(p, y, convention), a["yhat"], a["y"]),
+            a,
+        ),
+    }
+
+
 def _bce_after_forward(impl: ModuleType, a: Arrays, other: Arrays) -> Arrays:
     loss = impl.BinaryCrossEntropyLoss()
     loss.forward(other["yhat"], other["y"])
@@ -162,7 +100,7 @@ def _bce_after_forward(impl: ModuleType, a: Arrays, other: Arrays) -> Arrays:
     return {"dL/dyhat": np.asarray(backward(a["yhat"], a["y"]).output_wrt_yhat)}
 
 
-BCE = Layer(
+BCE = Record(
     name="BinaryCrossEntropyLoss",
     needs=(
         "BinaryCrossEntropyLoss",
@@ -172,6 +110,8 @@ BCE = Layer(
     sample=_bce_sample,
     partials=_bce_partials,
     torch=lambda a, device: twin.bce_partials(a["yhat"], a["y"], device),
+    exact=bce_exact,
+    conventions=LOSS_CONVENTIONS,
     after_forward=_bce_after_forward,
     # The ±100 clamp: predictions at and near 0 and 1, with hard and soft labels.
     edges=tuple(
@@ -214,13 +154,24 @@ def _sigmoid_partials(impl: ModuleType, a: Arrays, path: str) -> Arrays:
     }
 
 
+def dsigmoid(z: Exact, convention: str) -> Exact:
+    return oracle.sigmoid(z) * (1 - oracle.sigmoid(z))
+
+
+def _sigmoid_exact(a: Arrays, convention: str) -> dict[str, list[Exact]]:
+    return {
+        "yhat": oracle.elementwise(oracle.sigmoid, a["z"]),
+        "dyhat/dz": oracle.elementwise(lambda z: dsigmoid(z, convention), a["z"]),
+    }
+
+
 def _sigmoid_after_forward(impl: ModuleType, a: Arrays, other: Arrays) -> Arrays:
     sigmoid = impl.Sigmoid()
     sigmoid.forward(other["z"])
     return {"dyhat/dz": np.asarray(sigmoid.backward(a["z"]).output_wrt_x)}
 
 
-SIGMOID = Layer(
+SIGMOID = Record(
     name="Sigmoid",
     needs=("Sigmoid", "Sigmoid.forward", "Sigmoid.backward"),
     sample=lambda seed, shape, dtype: {
@@ -228,6 +179,8 @@ SIGMOID = Layer(
     },
     partials=_sigmoid_partials,
     torch=lambda a, device: twin.sigmoid_partials(a["z"], device),
+    exact=_sigmoid_exact,
+    mp=(oracle.sigmoid, dsigmoid),
     after_forward=_sigmoid_after_forward,
     # Saturated logits: exp(-z) overflows below -88.7 (float32); sigmoid rounds to 1 above 16.6.
     edges=tuple(
@@ -279,7 +232,7 @@ def _linear_after_forward(impl: ModuleType, a: Arrays, other: Arrays) -> Arrays:
     }
 
 
-LINEAR = Layer(
+LINEAR = Record(
     name="Linear",
     needs=("Linear", "Linear.weight", "Linear.bias", "Linear.forward", "Linear.backward"),
     sample=lambda seed, shape, dtype: {
@@ -370,7 +323,20 @@ def _forward_loss(impl: ModuleType, a: Arrays) -> Any:
     return subject.new_network(impl, a["W"], a["b"]).forward_loss(a["x"], a["y"])
 
 
-NETWORK = Layer(
+def _sum_past_the_clamp(dtype: Any) -> Arrays:
+    """A sample whose summed loss passes 100 while no element does (25 + 24 + ... + 21 = 115,
+    with logits small enough that torch's 1e-12 gradient floor stays out of it): a clamp
+    belongs to each element, not to the sum."""
+    return {
+        "W": np.array([[-25.0], [-24.0], [-23.0], [-22.0], [-21.0]], dtype),
+        "b": np.zeros(5, dtype),
+        "x": np.ones(1, dtype),
+        "y": np.ones(5, dtype),
+        "lr": np.array(0.1),
+    }
+
+
+NETWORK = Record(
     name="MyNetwork",
     needs=(
         "MyNetwork",
@@ -384,11 +350,16 @@ NETWORK = Layer(
     sample=lambda seed, shape, dtype: network_sample(seed, shape, dtype),
     partials=_network_partials,
     torch=_network_torch,
+    exact=oracle.network,
+    conventions=LOSS_CONVENTIONS,
     edges=tuple(
         {"z": z, "y": y} for z in (-1000.0, -100.0, -20.0, 20.0, 100.0, 1000.0) for y in (0.0, 1.0)
     ),
     edge_arrays=_network_edge,
     edge_quantities=("loss", "dL/dW", "W after step"),
+    named_inputs=(
+        NamedInput("sum-past-the-clamp", _sum_past_the_clamp, ("loss", "dL/dW", "W after step")),
+    ),
     fd=(
         FDTarget("dL/dW", "W", "the layers' partials, chained", _forward_loss, _chained_vjp("W")),
         FDTarget("dL/db", "b", "the layers' partials, chained", _forward_loss, _chained_vjp("b")),
@@ -397,51 +368,22 @@ NETWORK = Layer(
     ),
     grid={"lr": LEARNING_RATES},
     paths=subject.step_paths,
+    network=Network(
+        kind="tutorial",
+        class_name="MyNetwork",
+        build=lambda impl, a: subject.new_network(impl, a["W"], a["b"]),
+        linears=("linear1",),
+        # The tutorial's MyNetwork keeps its Linear only: the checks make its other layers.
+        layers=(
+            ("Linear", lambda impl, net: net.linear1, "linear"),
+            ("Sigmoid", lambda impl, net: impl.Sigmoid(), "activation"),
+            ("BinaryCrossEntropyLoss", lambda impl, net: impl.BinaryCrossEntropyLoss(), "loss"),
+        ),
+        initial_shapes=tuple(SHAPES.values()),
+        initial_seeds=SEEDS,
+        state_shape=(3, 4),
+    ),
 )
 
-LAYERS: tuple[Layer, ...] = (LINEAR, SIGMOID, BCE, NETWORK)
-BY_NAME = {layer.name: layer for layer in LAYERS}
-
-
-@dataclass(frozen=True)
-class EdgePoint:
-    """One edge input: a layer, a dtype and scalar inputs; each quantity is checked."""
-
-    layer: str
-    dtype: str
-    inputs: tuple[tuple[str, float], ...]
-    record: Layer | None = field(default=None, compare=False, repr=False)  # None: BY_NAME's
-
-    @property
-    def spec(self) -> Layer:
-        return self.record or BY_NAME[self.layer]
-
-    @property
-    def id(self) -> str:
-        args = ",".join(f"{k}={v:.8g}" for k, v in self.inputs)
-        return f"{self.layer}-{self.dtype}-{args}"
-
-    def arrays(self) -> Arrays:
-        return self.spec.arrays_at(dict(self.inputs), self.dtype)
-
-
-def edge_points(layers: tuple[Layer, ...] = LAYERS) -> list[EdgePoint]:
-    """Every edge input of every layer, in float32 and float64."""
-    return [
-        EdgePoint(layer.name, dtype, tuple(point.items()), layer)
-        for dtype in DTYPES
-        for layer in layers
-        for point in layer.edges
-    ]
-
-
-def edge_values(
-    point: EdgePoint, impl: ModuleType | None, device: str = "cpu", path: str = ""
-) -> Arrays:
-    """The checked quantities at an edge point, from ``impl`` (or from torch where None)."""
-    layer = point.spec
-    a = point.arrays()
-    mine = {k: v.copy() for k, v in a.items()}  # the implementation may change its inputs
-    values = layer.torch(a, device) if impl is None else layer.partials(impl, mine, path)
-    keep = layer.edge_quantities or tuple(values)
-    return {q: values[q] for q in keep}
+# The tutorial's records, in the order a derivation is read.
+TUTORIAL: tuple[Record, ...] = (LINEAR, SIGMOID, BCE, NETWORK)

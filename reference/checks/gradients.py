@@ -1,4 +1,4 @@
-"""Finite-difference checks: each analytic partial against the mathematics, not against torch.
+"""Gradients: each analytic partial against finite differences, the mathematics, not torch.
 
 Every check works in float64 at a random point of the normal domain (the layer record's
 sample inputs), along a random direction ``v`` and with a random upstream gradient ``g`` (not
@@ -9,11 +9,16 @@ only ``.sum()``), as JAX's check_grads does: the analytic directional derivative
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
 from types import ModuleType
 
 import numpy as np
 
-from reference.layers import FDTarget, Layer, Shape
+from reference.checks.base import Body, Check, Context
+from reference.compare import CheckFailure
+from reference.records import FDTarget, Record
+from reference.records.record import Shape
 from reference.tolerances import tolerance
 
 EPS = 1e-6
@@ -21,7 +26,7 @@ FD_SEEDS = range(8)
 
 
 def directional(
-    layer: Layer, target: FDTarget, impl: ModuleType, seed: int, shape: Shape
+    layer: Record, target: FDTarget, impl: ModuleType, seed: int, shape: Shape
 ) -> tuple[float, float]:
     """(analytic, central difference) of ``target`` at the record's sample point ``seed``."""
     a = layer.sample(seed, shape, np.float64)
@@ -39,7 +44,7 @@ def directional(
 
 
 def fd_error(
-    layer: Layer, target: FDTarget, impl: ModuleType, seed: int, shape: Shape
+    layer: Record, target: FDTarget, impl: ModuleType, seed: int, shape: Shape
 ) -> str | None:
     """None where the partial agrees with finite differences; else the report."""
     tol = tolerance(np.float64, "finite differences")
@@ -52,3 +57,24 @@ def fd_error(
         f"the central difference of the forward pass {numeric!r}, abs error "
         f"{abs(analytic - numeric):.3g} (rtol={tol.rtol:g}, atol={tol.atol:g})"
     )
+
+
+def _body(record: Record, target: FDTarget, seed: int, shape: Shape) -> Body:
+    def body(impl: ModuleType) -> None:
+        error = fd_error(record, target, impl, seed, shape)
+        if error is not None:
+            raise CheckFailure(error, record.name, target.quantity)
+
+    return body
+
+
+def generate(ctx: Context) -> Iterator[Check]:
+    for record in ctx.records:
+        for target, (shape_id, shape), seed in itertools.product(
+            record.fd, record.shapes.items(), record.fd_seeds or FD_SEEDS
+        ):
+            yield Check(
+                f"fd-{record.name}-{target.quantity}-{shape_id}-seed{seed}",
+                record.needs,
+                _body(record, target, seed, shape),
+            )

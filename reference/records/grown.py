@@ -3,7 +3,7 @@ two-layer network (``scratch.grown`` is its tutorial-style implementation).
 
 They apply where an implementation has the grown API (its class, or ``TwoLayerNetwork`` for
 the batch records), so the tutorial's own code is checked exactly as before. Quantity names
-beyond the tutorial's (the table in :mod:`reference.layers`):
+beyond the tutorial's (the table in :mod:`reference.records.tutorial`):
 
 ============== ============================================ ===================================
 name           meaning                                      read from
@@ -24,27 +24,31 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
+import mpmath
 import numpy as np
 
-from reference import subject, twin
-from reference.compare import CheckFailure, assert_match
-from reference.layers import (
-    BCE,
-    LAYERS,
-    LINEAR,
-    NETWORK,
-    SIGMOID,
+from reference import oracle, subject, twin
+from reference.oracle import MATHEMATICS, TORCH, Exact
+from reference.records.record import (
     Arrays,
     ErrorCase,
     FDTarget,
-    Layer,
+    Network,
+    Record,
     Shape,
     labels,
+)
+from reference.records.tutorial import (
+    BCE,
+    LINEAR,
+    LOSS_CONVENTIONS,
+    NETWORK,
+    SIGMOID,
+    bce_exact,
 )
 
 NETWORK_CLASS = "TwoLayerNetwork"
 NETWORK_LAYERS = ("linear1", "activation", "linear2", "sigmoid")
-ACTIVATIONS = ("relu", "tanh", "sigmoid")
 REDUCTIONS = ("sum", "mean")
 LR = 0.1
 # The grown records' grids are wider (batch sizes, activations, reductions): three seeds each.
@@ -70,9 +74,21 @@ ACTIVATION_SHAPES: dict[str, Shape] = {"4": (0, 4), "b3x4": (3, 4)}
 
 
 def activation_record(
-    name: str, scale: float, edges: tuple[float, ...], applies: Callable[[ModuleType], bool]
-) -> Layer:
-    """A hidden-layer activation: its output h and the diagonal of dh/dz."""
+    name: str,
+    scale: float,
+    edges: tuple[float, ...],
+    f: Callable[[Exact], Exact],
+    df: Callable[[Exact, str], Exact],
+    conventions: tuple[str, ...] = (MATHEMATICS,),
+) -> Record:
+    """A hidden-layer activation: its output h and the diagonal of dh/dz; ``f`` and ``df``
+    (z, convention) its exact values; it applies where the implementation has the class."""
+
+    def exact(a: Arrays, convention: str) -> dict[str, list[Exact]]:
+        return {
+            "h": oracle.elementwise(f, a["z"]),
+            "dh/dz": oracle.elementwise(lambda z: df(z, convention), a["z"]),
+        }
 
     def partials(impl: ModuleType, a: Arrays, path: str) -> Arrays:
         layer = getattr(impl, name)()
@@ -90,12 +106,16 @@ def activation_record(
         size = shape if len(shape) == 2 and shape[0] else (shape[-1],)
         return {"z": np.random.default_rng(seed).normal(0.0, scale, size).astype(dtype)}
 
-    return Layer(
+    return Record(
         name=name,
         needs=(name, f"{name}.forward", f"{name}.backward"),
         sample=sample,
         partials=partials,
         torch=lambda a, device: twin.activation_partials(name, a["z"], device),
+        exact=exact,
+        conventions=conventions,
+        mp=(f, df),
+        tutorial="scratch.grown",
         after_forward=after_forward,
         edges=tuple({"z": z} for z in edges),
         fd=(
@@ -109,16 +129,36 @@ def activation_record(
         ),
         shapes=dict(ACTIVATION_SHAPES),
         seeds=SEEDS,
-        applies=applies,
+        applies=lambda impl: hasattr(impl, name),
     )
 
 
 # tanh(z) rounds to 1 from z = 9.01 (float32) and 19.06 (float64): saturated, dh/dz is 0.
-TANH = activation_record("Tanh", 2.0, (-1000.0, -20.0, -9.5, 0.0, 9.5, 20.0, 1000.0), has("Tanh"))
+TANH = activation_record(
+    "Tanh",
+    2.0,
+    (-1000.0, -20.0, -9.5, 0.0, 9.5, 20.0, 1000.0),
+    f=mpmath.tanh,
+    df=lambda z, convention: 1 - mpmath.tanh(z) ** 2,
+)
 
 # ReLU at exactly 0 (either sign), where the derivative does not exist and torch takes 0,
-# and at the smallest float32 subnormal, where it is 1.
-RELU = activation_record("ReLU", 2.0, (-1000.0, -1.0, -0.0, 0.0, 1e-45, 1.0, 1000.0), has("ReLU"))
+# and at the smallest float32 subnormal, where it is 1; the derivative 1 at 0 is as valid a
+# subgradient, a named convention.
+RELU_ONE = "relu'(0) = 1"
+RELU = activation_record(
+    "ReLU",
+    2.0,
+    (-1000.0, -1.0, -0.0, 0.0, 1e-45, 1.0, 1000.0),
+    f=lambda z: max(z, 0),
+    # At 0 the subgradient torch takes (0), or the named convention's 1.
+    df=lambda z, convention: mpmath.mpf(1 if z > 0 or (z == 0 and convention == RELU_ONE) else 0),
+    conventions=(MATHEMATICS, TORCH, RELU_ONE),
+)
+
+# The two-layer network's activations, by the name its constructor takes: this table feeds the
+# grid, the CLI's choices, the properties' draws, the torch twin and the exact values.
+ACTIVATIONS: dict[str, Record] = {"relu": RELU, "tanh": TANH, "sigmoid": SIGMOID}
 
 # --- the tutorial's layers on mini-batches ------------------------------------------------
 
@@ -180,12 +220,13 @@ def _linear_vjp(quantity: str) -> Callable[[ModuleType, Arrays, np.ndarray], np.
     return vjp
 
 
-LINEAR_BATCH = Layer(
+LINEAR_BATCH = Record(
     name="Linear",
     needs=LINEAR.needs,
     sample=batch_sample,
     partials=_linear_batch_partials,
     torch=lambda a, device: twin.linear_batch_partials(a["W"], a["b"], a["x"], device),
+    tutorial="scratch.grown",
     fd=tuple(
         FDTarget(q, wrt, f"Linear.backward(...).{attr}", _linear_forward, _linear_vjp(q))
         for q, wrt, attr in (
@@ -206,7 +247,7 @@ LINEAR_BATCH = Layer(
     applies=has(NETWORK_CLASS),
 )
 
-SIGMOID_BATCH = Layer(
+SIGMOID_BATCH = Record(
     name="Sigmoid",
     needs=SIGMOID.needs,
     sample=lambda seed, shape, dtype: {
@@ -214,6 +255,8 @@ SIGMOID_BATCH = Layer(
     },
     partials=SIGMOID.partials,
     torch=SIGMOID.torch,
+    exact=SIGMOID.exact,
+    tutorial="scratch.grown",
     shapes={"b4x4": (4, 4), "b1x3": (1, 3)},
     seeds=SEEDS,
     applies=has(NETWORK_CLASS),
@@ -234,12 +277,15 @@ def _bce_batch_partials(impl: ModuleType, a: Arrays, path: str) -> Arrays:
     }
 
 
-BCE_BATCH = Layer(
+BCE_BATCH = Record(
     name="BinaryCrossEntropyLoss",
     needs=BCE.needs,
     sample=_bce_batch_sample,
     partials=_bce_batch_partials,
     torch=lambda a, device: twin.bce_partials(a["yhat"], a["y"], device, _option(a, "reduction")),
+    exact=bce_exact,
+    conventions=LOSS_CONVENTIONS,
+    tutorial="scratch.grown",
     errors=(
         ErrorCase("loss-reduction-unknown", lambda impl: impl.BinaryCrossEntropyLoss("max")),
         ErrorCase(
@@ -276,7 +322,7 @@ def _sequential_torch(specs: list[twin.LayerSpec], a: Arrays, device: str) -> Ar
     return {**out, **{f"{k} after step": params[k] for k in last_first}}
 
 
-NETWORK_BATCH = Layer(
+NETWORK_BATCH = Record(
     name="MyNetwork",
     needs=NETWORK.needs,
     sample=batch_sample,
@@ -284,6 +330,9 @@ NETWORK_BATCH = Layer(
     torch=lambda a, device: _sequential_torch(
         [("Linear", (a["W"], a["b"])), ("Sigmoid", ())], a, device
     ),
+    exact=oracle.network,
+    conventions=LOSS_CONVENTIONS,
+    tutorial="scratch.grown",
     grid={"lr": (LR,)},
     shapes={k: v for k, v in BATCH_SHAPES.items() if k != "single-3x4"},
     seeds=SEEDS,
@@ -320,26 +369,10 @@ def two_layer_sample(seed: int, shape: Shape, dtype: Any) -> Arrays:
         **arrays,
         "x": x.astype(dtype),
         "y": y,
-        "activation": np.array(ACTIVATIONS[seed % len(ACTIVATIONS)]),
+        "activation": np.array(list(ACTIVATIONS)[seed % len(ACTIVATIONS)]),
         "reduction": np.array(REDUCTIONS[seed % 2]),
         "lr": np.array(LR),
     }
-
-
-def new_two_layer(impl: ModuleType, a: Arrays) -> Any:
-    """The implementation's TwoLayerNetwork with the weights, activation and reduction of a."""
-    n_hidden, n_in = a["W1"].shape
-    net = impl.TwoLayerNetwork(
-        n_in,
-        n_hidden,
-        a["W2"].shape[0],
-        activation=_option(a, "activation"),
-        reduction=_option(a, "reduction"),
-    )
-    for k in (1, 2):
-        linear = getattr(net, f"linear{k}")
-        linear.weight, linear.bias = a[f"W{k}"].copy(), a[f"b{k}"].copy()
-    return net
 
 
 def _two_layer_params(net: Any) -> Arrays:
@@ -352,7 +385,7 @@ def _two_layer_params(net: Any) -> Arrays:
 
 
 def _two_layer_partials(impl: ModuleType, a: Arrays, path: str) -> Arrays:
-    net = new_two_layer(impl, a)
+    net = subject.new_two_layer(impl, a)
     out = subject.chained_partials(net, NETWORK_LAYERS, a["x"], a["y"])
     loss = np.asarray(net.forward_loss(a["x"], a["y"]))
     net.update_weights(a["x"], a["y"], float(a["lr"]))
@@ -361,13 +394,10 @@ def _two_layer_partials(impl: ModuleType, a: Arrays, path: str) -> Arrays:
     return {**out, "loss": loss, **_two_layer_params(net)}
 
 
-TORCH_ACTIVATIONS = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid"}
-
-
 def _two_layer_torch(a: Arrays, device: str) -> Arrays:
     specs: list[twin.LayerSpec] = [
         ("Linear", (a["W1"], a["b1"])),
-        (TORCH_ACTIVATIONS[_option(a, "activation")], ()),
+        (ACTIVATIONS[_option(a, "activation")].name, ()),
         ("Linear", (a["W2"], a["b2"])),
         ("Sigmoid", ()),
     ]
@@ -391,13 +421,24 @@ def _two_layer_edge(point: dict[str, float], dtype: Any) -> Arrays:
     }
 
 
+def _attribute(name: str) -> Callable[[ModuleType, Any], Any]:
+    return lambda impl, net: getattr(net, name)
+
+
+def _activation_mp(a: Arrays) -> Any:
+    record = ACTIVATIONS[_option(a, "activation")]
+    if record.mp is None:
+        raise ValueError(f"the activation {record.name} has no exact values (Record.mp)")
+    return record.mp
+
+
 def _two_layer_forward_loss(impl: ModuleType, a: Arrays) -> Any:
-    return new_two_layer(impl, a).forward_loss(a["x"], a["y"])
+    return subject.new_two_layer(impl, a).forward_loss(a["x"], a["y"])
 
 
 def _two_layer_chained(quantity: str) -> Callable[[ModuleType, Arrays, np.ndarray], np.ndarray]:
     def vjp(impl: ModuleType, a: Arrays, g: np.ndarray) -> np.ndarray:
-        net = new_two_layer(impl, a)
+        net = subject.new_two_layer(impl, a)
         return g * subject.chained_partials(net, NETWORK_LAYERS, a["x"], a["y"])[quantity]
 
     return vjp
@@ -407,7 +448,7 @@ def _two_layer_update(which: str) -> Callable[[ModuleType, Arrays, np.ndarray], 
     """The gradient update_weights applies, read off one step at lr = 1."""
 
     def vjp(impl: ModuleType, a: Arrays, g: np.ndarray) -> np.ndarray:
-        net = new_two_layer(impl, a)
+        net = subject.new_two_layer(impl, a)
         net.update_weights(a["x"], a["y"], 1.0)
         return g * (a[which] - _two_layer_params(net)[f"{which} after step"])
 
@@ -426,79 +467,6 @@ def _two_layer_call(
     return call
 
 
-def _two_layer_golden(name: str) -> Callable[[ModuleType], None]:
-    """A stored torch run of the two-layer network, epoch by epoch, from its initial weights."""
-
-    def body(impl: ModuleType) -> None:
-        from reference import golden
-
-        setup, seed, lr, epochs, dtype = golden.TWO_LAYER_RUNS[name]
-        data = golden.load(name)
-        net = setup.build(impl, seed, dtype)
-        setup.set_params(net, setup.initial_params(seed, dtype))
-        losses = []
-        batches = setup.batches(dtype)
-        for _ in range(epochs):
-            total = 0.0
-            for x, y in batches:
-                total += float(net.forward_loss(x, y))
-                net.update_weights(x, y, lr)
-            losses.append(total)
-        where = {"layer": NETWORK_CLASS, "inputs": data["settings"], "dtype": dtype}
-        assert_match(np.array(losses), np.array(data["losses"]), quantity="trajectory", **where)
-        for key, value in setup.params(net).items():
-            expected = np.array(data[key], dtype)
-            assert_match(value, expected, quantity="trained weights", **where)
-
-    return body
-
-
-def _two_layer_initial_weights(shape: Shape, seed: int) -> Callable[[ModuleType], None]:
-    """TwoLayerNetwork draws W1, b1, then W2, b2 with np.random.randn, as float32."""
-
-    def body(impl: ModuleType) -> None:
-        np.random.seed(seed)
-        net = impl.TwoLayerNetwork(*shape)
-        np.random.seed(seed)
-        for k, (fan_in, fan_out) in enumerate(((shape[0], shape[1]), (shape[1], shape[2])), 1):
-            linear = getattr(net, f"linear{k}")
-            expected = {
-                f"W{k}": np.random.randn(fan_out, fan_in).astype(np.float32),
-                f"b{k}": np.random.randn(fan_out).astype(np.float32),
-            }
-            for (name, value), got in zip(
-                expected.items(), (linear.weight, linear.bias), strict=True
-            ):
-                got = np.asarray(got)
-                if got.dtype != np.float32 or not np.array_equal(got, value):
-                    raise CheckFailure(
-                        f"{NETWORK_CLASS} initial {name} is not drawn as the tutorial draws "
-                        f"(seed {seed}, shape {'x'.join(map(str, shape))}): np.random.randn "
-                        f"draws W1, b1, W2, b2 in turn, as float32\n  expected: {value!r}\n"
-                        f"  got:      {got!r}",
-                        NETWORK_CLASS,
-                        f"initial {name}",
-                    )
-
-    return body
-
-
-def _two_layer_whole(expect: str) -> list[tuple[str, Callable[[ModuleType], None]]]:
-    from reference import golden, properties
-
-    checks = [(f"golden-{name}", _two_layer_golden(name)) for name in golden.TWO_LAYER_RUNS]
-    checks += [
-        (
-            f"initial-weights-{NETWORK_CLASS}-{'x'.join(map(str, shape))}-seed{seed}",
-            _two_layer_initial_weights(shape, seed),
-        )
-        for shape in ((3, 5, 1), (17, 8, 4))
-        for seed in (0, 1)
-    ]
-    checks += [(f"property-{name}", prop) for name, prop in properties.TWO_LAYER_PROPERTIES.items()]
-    return checks
-
-
 TWO_LAYER_NEEDS = (
     NETWORK_CLASS,
     *(f"{NETWORK_CLASS}.{a}" for a in (*NETWORK_LAYERS, "loss", "forward_loss", "update_weights")),
@@ -507,12 +475,15 @@ TWO_LAYER_NEEDS = (
     *BCE.needs,
 )
 
-TWO_LAYER = Layer(
+TWO_LAYER = Record(
     name=NETWORK_CLASS,
     needs=TWO_LAYER_NEEDS,
     sample=two_layer_sample,
     partials=_two_layer_partials,
     torch=_two_layer_torch,
+    exact=lambda a, convention: oracle.two_layer(a, convention, _activation_mp(a)),
+    conventions=(MATHEMATICS, TORCH),
+    tutorial="scratch.grown",
     edges=tuple(
         {"z": z, "y": y} for z in (-1000.0, -100.0, -20.0, 20.0, 100.0, 1000.0) for y in (0.0, 1.0)
     ),
@@ -541,17 +512,37 @@ TWO_LAYER = Layer(
             "two-layer-unknown-reduction", _two_layer_call((3, 4, 1), (3,), (1,), reduction="max")
         ),
     ),
-    grid={"activation": ACTIVATIONS, "reduction": REDUCTIONS},
+    # The table's live view: an activation added to it is in the grid.
+    grid={"activation": ACTIVATIONS.keys(), "reduction": REDUCTIONS},
     shapes=dict(TWO_LAYER_SHAPES),
     seeds=SEEDS,
-    whole=_two_layer_whole,
+    network=Network(
+        kind="two-layer",
+        class_name=NETWORK_CLASS,
+        build=subject.new_two_layer,
+        linears=("linear1", "linear2"),
+        layers=tuple(
+            (f"{NETWORK_CLASS}.{attribute}", _attribute(attribute), kind)
+            for attribute, kind in (
+                ("linear1", "linear"),
+                ("activation", "activation"),
+                ("linear2", "linear"),
+                ("sigmoid", "activation"),
+                ("loss", "loss"),
+            )
+        ),
+        initial_shapes=((3, 5, 1), (17, 8, 4)),
+        initial_seeds=(0, 1),
+        state_shape=TWO_LAYER_SHAPES["b4-4x3x3"],
+        name_in_ids=f"{NETWORK_CLASS}-",
+    ),
     # Seed k draws the k-th activation and alternates the reduction: seeds 0, 1, 2 take each
     # activation once, and both reductions, on each of the three shapes.
     fd_seeds=(0, 1, 2),
     applies=has(NETWORK_CLASS),
 )
 
-GROWN: tuple[Layer, ...] = (
+GROWN: tuple[Record, ...] = (
     RELU,
     TANH,
     LINEAR_BATCH,
@@ -560,21 +551,3 @@ GROWN: tuple[Layer, ...] = (
     NETWORK_BATCH,
     TWO_LAYER,
 )
-ALL_LAYERS: tuple[Layer, ...] = (*LAYERS, *GROWN)
-
-
-def records_named(name: str) -> list[Layer]:
-    """Every record of a layer (the tutorial's first, then the grown derivation's)."""
-    return [layer for layer in ALL_LAYERS if layer.name == name]
-
-
-def tutorial_impl(layer: Layer) -> ModuleType:
-    """The tutorial-style implementation a record's register values come from."""
-    import scratch
-    import scratch.grown
-
-    return (
-        scratch
-        if layer.applies(scratch) and not subject.missing(scratch, layer.needs)
-        else scratch.grown
-    )

@@ -1,0 +1,184 @@
+"""The checks, as a library: kinds of check, each generated from the records.
+
+Each kind is a module with a generator over a :class:`Context` (scikit-learn's ``_yield_*``
+shape); :data:`KINDS` lists them in the order a derivation is read: each layer's partials, its
+edges, its finite differences, bad input; then state between calls, named inputs, and the
+networks as wholes (initial weights, stored runs, properties). A record that declares a
+network (``Record.network``) gets the network-level kinds, the tutorial's and the two-layer
+network alike. :func:`all_checks` yields every :class:`Check`, a callable ``check(impl)``
+with a readable, unique ``id``: it returns the findings of a pass, raises
+:class:`CheckFailure` (an ``AssertionError``) with the evidence when a value is wrong,
+:class:`ContractBreach` when the implementation lacks what the check calls, and
+:class:`KnownDivergence` when the value is a registered divergence of the tutorial that the
+runner expects (``expect="tutorial"``). Three ways in use them:
+
+- ``python -m reference check SPEC ...`` (:func:`run_checks` per implementation);
+- ``@parametrize_with_checks(["my_net.py"])`` on ``def test_mine(impl, check): check(impl)``
+  in a user's own test suite;
+- ``pytest --impl SPEC``, through the plugin :mod:`reference.pytest_plugin`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+import torch
+
+from reference import subject
+from reference.checks import edges, errors, gradients, partials, properties, runs, state
+from reference.checks.base import Check, Context, ContractBreach, KnownDivergence, Notes
+from reference.compare import CheckFailure
+from reference.records import ALL, Record
+from reference.results import Grade, Result, Status
+from reference.verdicts import EXPECTATIONS
+
+__all__ = [
+    "KINDS",
+    "Check",
+    "CheckFailure",
+    "ContractBreach",
+    "KnownDivergence",
+    "Result",
+    "all_checks",
+    "parametrize_with_checks",
+    "read_xfails",
+    "run_checks",
+]
+
+# The kinds, in the order a derivation is read (a failure's first check names the first
+# wrong quantity).
+KINDS: tuple[Callable[[Context], Iterator[Check]], ...] = (
+    partials.generate,
+    edges.generate,
+    gradients.generate,
+    errors.generate,
+    state.generate,
+    partials.named_inputs,
+    runs.initial_weights,
+    runs.stored_runs,
+    properties.generate,
+)
+
+
+def _devices() -> tuple[str, ...]:
+    return ("cpu", "cuda") if torch.cuda.is_available() else ("cpu",)
+
+
+def all_checks(
+    impl: ModuleType | None = None,
+    *,
+    expect: str = "tutorial",
+    devices: Sequence[str] | None = None,
+    layers: tuple[Record, ...] = ALL,
+) -> Iterator[Check]:
+    """Every check, kind by kind (:data:`KINDS`).
+
+    ``impl`` decides which records apply (the grown derivation's apply where it has the grown
+    API) and which step paths the network checks take (``train_step`` where it has one);
+    ``expect`` is "tutorial" (the register's tutorial values are known divergences) or
+    "torch" (they are failures); ``devices`` default to cpu, and cuda where present;
+    ``layers`` are the records checked (all of them by default).
+    """
+    if expect not in EXPECTATIONS:
+        raise ValueError(f"expect must be one of {EXPECTATIONS}, got {expect!r}")
+    records = tuple(r for r in layers if impl is None or r.applies(impl))
+    devices = tuple(devices) if devices is not None else _devices()
+    ctx = Context(records, expect, devices, impl)
+    for kind in KINDS:
+        yield from kind(ctx)
+
+
+# --- running them -------------------------------------------------------------------------
+
+
+def _grade(notes: Notes) -> Grade:
+    """A pass's grade: torch's values, else the furthest from them it found."""
+    order = (Grade.MATCHES_TORCH, Grade.CLOSER, Grade.CONVENTION)
+    return max((n.grade for n in notes), key=order.index, default=Grade.MATCHES_TORCH)
+
+
+def run_one(check: Check, impl: ModuleType, expected_failures: Mapping[str, str] = {}) -> Result:
+    """Run one check and say what came of it; an entry of ``expected_failures`` (check id ->
+    reason) turns its failure into a known one."""
+    try:
+        notes = check(impl)
+    except ContractBreach as exc:
+        return Result(check.id, Status.CANNOT_RUN, str(exc), missing=exc.missing)
+    except CheckFailure as exc:
+        status, message = Status.FAILED, str(exc)
+        if check.id in expected_failures:
+            status, message = Status.KNOWN, f"expected failure: {expected_failures[check.id]}"
+        return Result(check.id, status, message, exc.layer, exc.quantity, Grade.WRONG, exc.findings)
+    except KnownDivergence as exc:
+        return Result(check.id, Status.KNOWN, str(exc), grade=Grade.KNOWN, findings=exc.findings)
+    message = "; ".join(n.text for n in notes)
+    return Result(check.id, Status.PASSED, message, grade=_grade(notes), findings=notes)
+
+
+def run_checks(
+    impl: ModuleType,
+    *,
+    expect: str = "tutorial",
+    expected_failures: Mapping[str, str] | None = None,
+    devices: Sequence[str] | None = None,
+    select: Callable[[str], bool] | None = None,
+    stop_at_first_failure: bool = False,
+    layers: tuple[Record, ...] = ALL,
+) -> list[Result]:
+    """Every check against ``impl`` (those whose id ``select`` accepts), in order, in this
+    process; or up to the first failure."""
+    results = []
+    with np.errstate(all="ignore"):  # a wrong implementation's warnings are not the verdict
+        for check in all_checks(impl, expect=expect, devices=devices, layers=layers):
+            if select is not None and not select(check.id):
+                continue
+            result = run_one(check, impl, expected_failures or {})
+            results.append(result)
+            if stop_at_first_failure and result.failed:
+                break
+    return results
+
+
+def read_xfails(path: str | Path) -> dict[str, str]:
+    """A file of expected failures, one check id a line, with its reason after ``#``
+    (array-api-tests' xfails file): ``edge-Sigmoid-float32-z=-100-cpu  # overflow, known``."""
+    out: dict[str, str] = {}
+    for line in Path(path).read_text().splitlines():
+        check_id, _, reason = line.partition("#")
+        if check_id.strip():
+            out[check_id.strip()] = reason.strip() or "listed in the expected-failures file"
+    return out
+
+
+def parametrize_with_checks(
+    impls: Sequence[str | ModuleType],
+    *,
+    expect: str = "tutorial",
+    expected_failures: Mapping[str, str] | None = None,
+    devices: Sequence[str] | None = None,
+    layers: tuple[Record, ...] = ALL,
+) -> Any:
+    """scikit-learn's shape: ``@parametrize_with_checks(["my_net.py"])`` on
+    ``def test_mine(impl, check): check(impl)`` runs every check against each implementation,
+    one test each, with readable ids. ``expected_failures`` maps check ids to reasons: those
+    checks are marked xfail; an id that matches no check is an error."""
+    import pytest
+
+    expected_failures = dict(expected_failures or {})
+    params, seen = [], set()
+    for spec in impls:
+        module = subject.load_impl(spec) if isinstance(spec, str) else spec
+        name = subject.impl_id(spec) if isinstance(spec, str) else module.__name__
+        for check in all_checks(module, expect=expect, devices=devices, layers=layers):
+            seen.add(check.id)
+            reason = expected_failures.get(check.id)
+            marks = [pytest.mark.xfail(reason=reason, strict=False)] if reason else []
+            params.append(pytest.param(module, check, id=f"{name}-{check.id}", marks=marks))
+    unknown = sorted(set(expected_failures) - seen)
+    if unknown:
+        raise ValueError(f"expected_failures names checks that do not exist: {', '.join(unknown)}")
+    return pytest.mark.parametrize(("impl", "check"), params)

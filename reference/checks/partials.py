@@ -1,0 +1,78 @@
+"""Partials: every quantity of a layer at its normal-range samples (a grid of shapes, dtypes,
+seeds and options, each step path and device), graded against torch; and at a record's named
+inputs (the network's summed loss past the clamp)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+from reference.checks.base import Body, Check, Context, Notes, graded, option_id
+from reference.records import DTYPES, NamedInput, Record
+
+
+def _body(
+    record: Record,
+    seed: int,
+    shape: tuple[int, ...],
+    dtype: Any,
+    options: dict[str, Any],
+    path: str,
+    device: str,
+    expect: str,
+) -> Body:
+    def body(impl: ModuleType) -> Notes:
+        a = record.sample(seed, shape, dtype)
+        a.update({k: np.array(v) for k, v in options.items()})
+        expected = record.torch(a, device)
+        # A copy: an implementation that changes its inputs is named by the state checks.
+        got = record.partials(impl, {k: v.copy() for k, v in a.items()}, path)
+        return graded(record, a, expected, got, dtype, expect)
+
+    return body
+
+
+def generate(ctx: Context) -> Iterator[Check]:
+    for record in ctx.records:
+        grid = [
+            dict(zip(record.grid, v, strict=True)) for v in itertools.product(*record.grid.values())
+        ]
+        for (shape_id, shape), (dtype_id, dtype), seed, options, path, device in itertools.product(
+            record.shapes.items(),
+            DTYPES.items(),
+            record.seeds,
+            grid,
+            ctx.paths(record),
+            ctx.devices,
+        ):
+            parts = [record.name, shape_id, dtype_id, f"seed{seed}"]
+            parts += [option_id(k, v) for k, v in options.items()] + [p for p in (path,) if p]
+            yield Check(
+                "partials-" + "-".join([*parts, device]),
+                record.needs,
+                _body(record, seed, shape, dtype, options, path, device, ctx.expect),
+            )
+
+
+def _named_body(record: Record, named: NamedInput, dtype: Any, expect: str) -> Body:
+    def body(impl: ModuleType) -> Notes:
+        a = named.arrays(dtype)
+        expected, got = record.torch(a, "cpu"), record.partials(impl, a, "")
+        checked = {q: expected[q] for q in named.quantities}
+        return graded(record, a, checked, got, dtype, expect)
+
+    return body
+
+
+def named_inputs(ctx: Context) -> Iterator[Check]:
+    for record in ctx.records:
+        for named, (dtype_id, dtype) in itertools.product(record.named_inputs, DTYPES.items()):
+            yield Check(
+                f"{named.id}-{dtype_id}",
+                record.needs,
+                _named_body(record, named, dtype, ctx.expect),
+            )

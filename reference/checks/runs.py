@@ -1,0 +1,148 @@
+"""A network as a whole: its initial weights as the tutorial draws them, and the stored torch
+runs (reference.golden) trained epoch by epoch, by each step path it has. A tutorial-network
+run that parts from torch's because it follows a named convention passes, named, where the
+convention's own run (reference.training.convention_run) is what it follows."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+from reference import golden, oracle, subject
+from reference.checks.base import Body, Check, Context, Notes
+from reference.compare import CheckFailure, assert_match, mismatch
+from reference.records import Network, Record
+from reference.results import Finding, Grade
+from reference.training import convention_run
+
+# The networks whose runs have a convention's witness: the tutorial's (its loss's conventions).
+WITNESSES: dict[str, Callable[..., tuple[list[float], np.ndarray, np.ndarray]]] = {
+    "tutorial": convention_run
+}
+
+
+def _initial_weights(record: Record, network: Network, shape: tuple[int, ...], seed: int) -> Body:
+    """The network draws W then b of each Linear in turn with np.random.randn under the
+    global seed, as float32."""
+
+    def body(impl: ModuleType) -> None:
+        np.random.seed(seed)
+        net = getattr(impl, network.class_name)(*shape)
+        np.random.seed(seed)
+        expected = {}
+        for suffix, (fan_in, fan_out) in zip(
+            network.suffixes(), itertools.pairwise(shape), strict=True
+        ):
+            expected["W" + suffix] = np.random.randn(fan_out, fan_in).astype(np.float32)
+            expected["b" + suffix] = np.random.randn(fan_out).astype(np.float32)
+        for name, got in network.params(net).items():
+            value = np.asarray(got)
+            if value.dtype != np.float32 or not np.array_equal(value, expected[name]):
+                raise CheckFailure(
+                    f"{record.name} initial {name} is not drawn as the tutorial draws (seed "
+                    f"{seed}, shape {'x'.join(map(str, shape))}): np.random.randn draws "
+                    f"{', '.join(expected)} in turn, as float32\n"
+                    f"  expected: {expected[name]!r}\n  got:      {value!r}",
+                    record.name,
+                    f"initial {name}",
+                )
+
+    return body
+
+
+def initial_weights(ctx: Context) -> Iterator[Check]:
+    for record, network in ctx.networks:
+        for shape, seed in itertools.product(network.initial_shapes, network.initial_seeds):
+            yield Check(
+                f"initial-weights-{network.name_in_ids}{'x'.join(map(str, shape))}-seed{seed}",
+                record.needs,
+                _initial_weights(record, network, shape, seed),
+            )
+
+
+def _convention_followed(
+    witness: Callable[..., tuple[list[float], np.ndarray, np.ndarray]],
+    record: Record,
+    losses: list[float],
+    trained: dict[str, np.ndarray],
+    start: dict[str, np.ndarray],
+    epochs: int,
+    lr: float,
+    dtype: Any,
+) -> Finding | None:
+    """The named convention whose run (from the same start) the implementation's run
+    follows, as a note; None for none."""
+    where = {"layer": record.name, "inputs": {"lr": lr}, "dtype": dtype}
+    for name in (oracle.CLIP_SUM, oracle.EPS_CLIP):
+        conv_losses, conv_weight, conv_bias = witness(
+            start["W"], start["b"], epochs, lr, dtype, name
+        )
+        pairs = (
+            (np.array(losses, dtype), conv_losses, "trajectory"),
+            (trained["W"], conv_weight, "trained weights"),
+            (trained["b"], conv_bias, "trained weights"),
+        )
+        if all(
+            mismatch(got, np.asarray(exp, dtype), quantity=q, **where) is None
+            for got, exp, q in pairs
+        ):
+            label = f"the convention '{name}'"
+            text = f"trajectory: {label} (its run, not torch's)"
+            return Finding(record.name, "trajectory", Grade.CONVENTION, label, name, text=text)
+    return None
+
+
+def _golden(record: Record, network: Network, name: str, expect: str, path: str) -> Body:
+    """A stored torch run, epoch by epoch, from its initial weights, by the step path
+    (train_epoch: each epoch's samples in one call)."""
+
+    def body(impl: ModuleType) -> Notes:
+        setup, seed, lr, epochs, dtype = golden.runs(network.kind)[name]
+        data = golden.load(name)
+        start = setup.initial_params(seed, dtype)
+        options = {"activation": np.array(setup.activation), "reduction": np.array(setup.reduction)}
+        net = network.build(impl, {**start, **options})
+        batches = setup.batches(dtype)
+        losses: list[float] = []
+        for _ in range(epochs):
+            if path == "train_epoch":  # the tutorial's samples, one epoch a call
+                xs, ys = np.stack([x for x, _ in batches]), np.stack([y for _, y in batches])
+                losses.append(float(np.sum(net.train_epoch(xs, ys, lr), dtype=np.float64)))
+                continue
+            total = 0.0
+            for x, y in batches:
+                total += float(subject.step(net, x, y, lr, path)["loss"])
+            losses.append(total)
+        where = {"layer": record.name, "inputs": data["settings"], "dtype": dtype}
+        trained = network.params(net)
+        try:
+            assert_match(np.array(losses), np.array(data["losses"]), quantity="trajectory", **where)
+            for key, value in trained.items():
+                expected = np.array(data[key], dtype)
+                assert_match(value, expected, quantity="trained weights", **where)
+        except CheckFailure:
+            witness = WITNESSES.get(network.kind) if expect != "torch" else None
+            note = witness and _convention_followed(
+                witness, record, losses, trained, start, epochs, lr, dtype
+            )
+            if not note:
+                raise
+            return (note,)
+        return ()
+
+    return body
+
+
+def stored_runs(ctx: Context) -> Iterator[Check]:
+    for record, network in ctx.networks:
+        for name, path in itertools.product(golden.runs(network.kind), ctx.paths(record)):
+            suffix = "" if path in ("two-calls", "") else f"-{path}"
+            yield Check(
+                f"golden-{name}{suffix}",
+                record.needs,
+                _golden(record, network, name, ctx.expect, path),
+            )

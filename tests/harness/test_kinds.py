@@ -1,0 +1,105 @@
+"""Kinds of check that any record gets by declaring what they need: the two-layer network's
+state and aliasing checks (from its ``Network``), and a bad input's error type."""
+
+from __future__ import annotations
+
+from types import ModuleType
+from typing import Any, ClassVar
+
+import numpy as np
+
+import scratch.grown
+from reference.checks import run_checks
+from reference.records import TUTORIAL, ErrorCase, Record
+from reference.records.grown import TWO_LAYER
+from reference.results import Status
+
+
+def two_layer(network: type) -> ModuleType:
+    module = ModuleType("my_two_layer")
+    for name in ("Linear", "Sigmoid", "BinaryCrossEntropyLoss", "ReLU", "Tanh"):
+        setattr(module, name, getattr(scratch.grown, name))
+    module.TwoLayerNetwork = network  # type: ignore[attr-defined]
+    return module
+
+
+class BufferedReLU(scratch.grown.ReLU):
+    """Returns its output in one buffer that the next call overwrites."""
+
+    buffer: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        out = super().forward(x)
+        if self.buffer is None or self.buffer.shape != out.shape:
+            self.buffer = np.empty_like(out)
+        self.buffer[...] = out
+        return self.buffer
+
+
+class BufferedNetwork(scratch.grown.TwoLayerNetwork):
+    activations: ClassVar[dict[str, type[Any]]] = {
+        **scratch.grown.TwoLayerNetwork.activations,
+        "relu": BufferedReLU,
+    }
+
+
+class StaleInputNetwork(scratch.grown.TwoLayerNetwork):
+    """update_weights differentiates at the input of the last forward_loss, not its own."""
+
+    def forward_loss(self, x: np.ndarray, y: np.ndarray) -> Any:
+        self.last_x = x
+        return super().forward_loss(x, y)
+
+    def update_weights(self, x: np.ndarray, y: np.ndarray, lr: float) -> None:
+        super().update_weights(getattr(self, "last_x", x), y, lr)
+
+
+def _state(impl: ModuleType) -> list[Any]:
+    return run_checks(
+        impl, layers=(TWO_LAYER,), select=lambda i: i.startswith("state-TwoLayerNetwork-")
+    )
+
+
+def test_the_two_layer_state_checks_pass_the_grown_network() -> None:
+    results = _state(scratch.grown)
+    assert len(results) == 16
+    assert {r.status for r in results} == {Status.PASSED}
+
+
+def test_a_returned_buffer_of_a_hidden_layer_is_caught() -> None:
+    failed = [r for r in _state(two_layer(BufferedNetwork)) if r.failed]
+    assert {r.check.split("-float")[0] for r in failed} == {
+        "state-TwoLayerNetwork-inputs-left-alone"
+    }
+    assert {(r.layer, r.quantity) for r in failed} == {("TwoLayerNetwork", "returned array")}
+    assert "TwoLayerNetwork.activation.forward returned an array" in failed[0].message
+
+
+def test_an_update_at_the_last_forwards_input_is_caught() -> None:
+    failed = [r for r in _state(two_layer(StaleInputNetwork)) if r.failed]
+    assert {r.check.split("-float")[0] for r in failed} == {
+        "state-TwoLayerNetwork-update-after-other-sample"
+    }
+    assert {r.layer for r in failed} == {"TwoLayerNetwork"}
+    # Its partials and runs (a forward and an update on the same input) cannot see it.
+    others = run_checks(
+        two_layer(StaleInputNetwork),
+        layers=(TWO_LAYER,),
+        select=lambda i: i.startswith("partials-TwoLayerNetwork-b4"),
+    )
+    assert others
+    assert not [r for r in others if r.failed]
+
+
+def test_a_bad_input_must_raise_the_error_its_record_names() -> None:
+    linear = TUTORIAL[0]
+    case = ErrorCase(
+        "linear-wrong-length-valueerror",
+        lambda impl: impl.Linear(3, 4).forward(np.ones(2, np.float32)),
+        raises=(TypeError,),
+    )
+    record = Record(**{**linear.__dict__, "errors": (case,)})
+    (result,) = run_checks(scratch.grown, layers=(record,), select=lambda i: i.startswith("raises"))
+    assert result.status == Status.FAILED
+    assert "raised ValueError on bad input" in result.message
+    assert "TypeError is the error to raise" in result.message
