@@ -24,7 +24,7 @@ from typing import Any
 _WHERE = {
     "all_checks": "reference.checks",
     "run_checks": "reference.checks",
-    "parametrize_with_checks": "reference.checks",
+    "parametrize_with_checks": "reference.isolation",
     "read_xfails": "reference.checks",
     "Check": "reference.checks",
     "KINDS": "reference.checks",

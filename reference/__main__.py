@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from reference.isolation import Limits
 from reference.records import ACTIVATIONS, REDUCTIONS
 from reference.subject import DEFAULT_IMPL
 from reference.training import NETWORKS, Setup
@@ -55,6 +56,36 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         metavar="PREFIX",
         help="run only the checks whose id starts with PREFIX (repeatable), e.g. edge- or fd-",
+    )
+    # Each implementation runs in a process of its own, under these limits (reference.isolation).
+    limits = Limits()
+    c.add_argument(
+        "--import-timeout",
+        type=positive_float,
+        default=limits.import_s,
+        metavar="S",
+        help="seconds its import may take (the tutorial's code trains at import): %(default)s",
+    )
+    c.add_argument(
+        "--call-timeout",
+        type=positive_float,
+        default=limits.call_s,
+        metavar="S",
+        help="seconds one check's calls may take: %(default)s",
+    )
+    c.add_argument(
+        "--timeout",
+        type=positive_float,
+        default=limits.total_s,
+        metavar="S",
+        help="seconds all its checks may take: %(default)s",
+    )
+    c.add_argument(
+        "--memory-mb",
+        type=positive_int,
+        default=limits.memory_mb,
+        metavar="MB",
+        help="address space its process may take (the kernel's limit): %(default)s",
     )
     v = commands.add_parser("verify", help="train an implementation and torch side by side")
     v.add_argument(
@@ -102,7 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         try:
             xfails = read_xfails(args.xfails_file) if args.xfails_file else {}
-        except OSError as exc:
+        except (OSError, UnicodeDecodeError) as exc:
             return _error(f"cannot read the expected-failures file: {exc}")
         if args.only:
             from reference.checks import all_checks
@@ -110,7 +141,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             unknown = [p for p in args.only if not any(c.id.startswith(p) for c in all_checks())]
             if unknown:
                 return _error(f"--only {unknown[0]}: no check id starts with it")
-        return check_command(args.impls, args.expect, xfails, args.jobs, args.only)
+        limits = Limits(args.import_timeout, args.call_timeout, args.timeout, args.memory_mb)
+        return check_command(args.impls, args.expect, xfails, args.jobs, args.only, limits)
     import torch
 
     from reference.verify import Settings, verify  # torch and matplotlib: only for verify

@@ -15,7 +15,6 @@ from importlib import resources
 from typing import Any
 
 import numpy as np
-import torch
 
 from reference.training import Setup
 from reference.twin import SequentialTwin, TorchTwin
@@ -118,6 +117,8 @@ def torch_run(seed: int, lr: float, epochs: int, dtype: str) -> dict[str, Any]:
 
 
 def versions() -> dict[str, str]:
+    import torch  # the stack that made the data; never loaded in an implementation's process
+
     return {
         "torch": torch.__version__,
         "numpy": np.__version__,

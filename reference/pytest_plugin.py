@@ -16,17 +16,17 @@ the run groups the failures by layer and quantity.
 from __future__ import annotations
 
 from collections import Counter
-from types import ModuleType
 from typing import Any
 
 import pytest
 
 from reference.checks import CheckFailure, ContractBreach, KnownDivergence, all_checks, read_xfails
-from reference.records import TUTORIAL
-from reference.subject import DEFAULT_IMPL, ImplementationError, impl_id, load_impl, missing
+from reference.isolation import Isolated
+from reference.subject import DEFAULT_IMPL, impl_id
 from reference.verdicts import EXPECTATIONS
 
-IMPLS = pytest.StashKey[dict[str, ModuleType]]()
+# Each implementation in a process of its own (reference.isolation), started at configure.
+IMPLS = pytest.StashKey[dict[str, Isolated]]()
 # This run's failures: counted by layer and quantity; the first in the order a derivation is
 # read (the checks' generator order, whatever order the tests ran in); the groups shown in full.
 _failed_by_what: Counter[str] = Counter()
@@ -63,10 +63,13 @@ def impl_specs(config: pytest.Config) -> list[str]:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    try:
-        config.stash[IMPLS] = {spec: load_impl(spec) for spec in impl_specs(config)}
-    except ImplementationError as exc:
-        raise pytest.UsageError(str(exc)) from None
+    impls = {spec: Isolated(spec) for spec in impl_specs(config)}
+    for spec, impl in impls.items():
+        if impl.stopped is not None:
+            for other in impls.values():
+                other.close()
+            raise pytest.UsageError(f"{spec}: {impl.stopped}")
+    config.stash[IMPLS] = impls
     path = config.getoption("xfails_file")
     try:
         config.stash[XFAILS] = read_xfails(path) if path else {}
@@ -82,9 +85,8 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         f"implementations under test: {', '.join(impl_specs(config))} "
         f"(expect {config.getoption('expect')})"
     ]
-    needs = [need for layer in TUTORIAL for need in layer.needs]
-    for spec, module in config.stash[IMPLS].items():
-        lacks = missing(module, needs)
+    for spec, impl in config.stash[IMPLS].items():
+        lacks = impl.subject.lacks if impl.subject is not None else []
         if lacks:
             lines.append(f"{spec} lacks {', '.join(lacks)}: the checks that need it fail")
     return lines
@@ -107,7 +109,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     xfails = config.stash[XFAILS]
     params = []
     for spec, module in impls.items():
-        for check in all_checks(module, expect=config.getoption("expect")):
+        for check in all_checks(expect=config.getoption("expect"), profile=module.profile):
             marks = []
             if check.id in xfails:
                 marks.append(pytest.mark.xfail(reason=xfails[check.id], strict=False))
@@ -156,13 +158,18 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
             )
 
 
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for impl in config.stash.get(IMPLS, {}).values():
+        impl.close()
+
+
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
     xfails = config.stash[XFAILS]
     if xfails:
         ids = {
             check.id
             for module in config.stash[IMPLS].values()
-            for check in all_checks(module, expect=config.getoption("expect"))
+            for check in all_checks(expect=config.getoption("expect"), profile=module.profile)
         }
         unmatched = sorted(set(xfails) - ids)
         if unmatched:

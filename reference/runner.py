@@ -17,9 +17,10 @@ from collections import Counter
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
-from reference.checks import Result, all_checks, run_checks
+from reference.checks import Result, all_checks
+from reference.isolation import Limits, Stopped, run_apart
 from reference.results import Grade, Status
-from reference.subject import ImplementationError, impl_id, load_impl
+from reference.subject import impl_id
 
 PASSED, FAILED, CANNOT_RUN = 0, 1, 2
 
@@ -29,6 +30,8 @@ class Summary:
     spec: str
     results: list[Result] = field(default_factory=list)
     error: str = ""  # the implementation could not be imported
+    stopped: Stopped | None = None  # its process stopped the checks (an exit, a time limit)
+    printed: int = 0  # bytes of its output left out of the report
 
     def count(self, status: Status) -> int:
         return sum(r.status == status for r in self.results)
@@ -41,19 +44,30 @@ class Summary:
     def code(self) -> int:
         if self.error or self.count(Status.CANNOT_RUN):
             return CANNOT_RUN
-        return FAILED if self.failures else PASSED
+        return FAILED if self.failures or self.stopped else PASSED
 
 
 def check_one(
-    spec: str, expect: str, expected_failures: dict[str, str], only: tuple[str, ...] = ()
+    spec: str,
+    expect: str,
+    expected_failures: dict[str, str],
+    only: tuple[str, ...] = (),
+    limits: Limits | None = None,
 ) -> Summary:
-    try:
-        impl = load_impl(spec)
-    except ImplementationError as exc:
-        return Summary(spec, error=str(exc))
+    """Every check against one implementation, run in a process of its own
+    (reference.isolation) and judged in this one."""
     select = (lambda check_id: check_id.startswith(only)) if only else None
-    results = run_checks(impl, expect=expect, expected_failures=expected_failures, select=select)
-    return Summary(spec, results)
+    apart = run_apart(
+        spec,
+        expect=expect,
+        expected_failures=expected_failures,
+        select=select,
+        limits=limits or Limits(),
+    )
+    stopped = apart.stopped
+    if stopped is not None and stopped.at_import:
+        return Summary(spec, apart.results, error=stopped.what)
+    return Summary(spec, apart.results, stopped=stopped, printed=apart.output.dropped)
 
 
 def _what(r: Result) -> str:
@@ -83,20 +97,30 @@ def graded_passes(results: list[Result]) -> Counter[str]:
     )
 
 
+def names(specs: list[str]) -> dict[str, str]:
+    """A short name for each implementation of a run (a file's stem, a module's name), the
+    path where two would share one."""
+    stems = Counter(impl_id(s) for s in specs)
+    return {s: impl_id(s) if stems[impl_id(s)] == 1 else s for s in specs}
+
+
 def report(summaries: list[Summary], expected_failures: dict[str, str]) -> str:
     rows = [("implementation", "passed", "known", "failed", "first failure")]
+    named = names([s.spec for s in summaries])
     for s in summaries:
         if s.error:
-            rows.append((impl_id(s.spec), "-", "-", "-", f"could not run: {s.error}"))
+            rows.append((named[s.spec], "-", "-", "-", f"could not run: {s.error}"))
             continue
         first = s.failures[0] if s.failures else None
         cannot = s.count(Status.CANNOT_RUN)
         note = f"{_what(first)} ({first.check})" if first else "-"
+        if s.stopped:
+            note = f"stopped: {s.stopped}" + (f"; first failure {note}" if first else "")
         if cannot:
             note = f"{cannot} checks cannot run (contract); " + note
         rows.append(
             (
-                impl_id(s.spec),
+                named[s.spec],
                 str(s.count(Status.PASSED)),
                 str(s.count(Status.KNOWN)),
                 str(len(s.failures)),
@@ -109,6 +133,10 @@ def report(summaries: list[Summary], expected_failures: dict[str, str]) -> str:
         for r in rows
     ]
     for s in summaries:
+        if s.stopped:
+            lines += ["", f"{s.spec} stopped the checks: its process {s.stopped}"]
+        if s.printed:
+            lines += ["", f"{s.spec} printed {s.printed} bytes more than the report keeps"]
         if s.failures:
             by_what = Counter(_what(r) for r in s.failures)
             lines += ["", f"{s.spec} fails:"]
@@ -139,34 +167,49 @@ def report(summaries: list[Summary], expected_failures: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
+def max_jobs(limits: Limits) -> int:
+    """As many implementations at once as there are cores, and as memory holds (each the
+    harness's side, about 1 GB, and the implementation's process, at most its limit)."""
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    per_job = (1024 + limits.memory_mb) * 1024 * 1024
+    return max(1, min(os.cpu_count() or 1, memory // per_job))
+
+
 def check_command(
     specs: list[str],
     expect: str,
     expected_failures: dict[str, str],
     jobs: int | None,
     only: list[str] | None = None,
+    limits: Limits | None = None,
 ) -> int:
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(specs)))
+    limits = limits or Limits()
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(specs), max_jobs(limits)))
     print(
         f"checking {len(specs)} implementation(s) against torch.nn, expecting {expect}'s values "
         f"at the registered divergences{f', on {jobs} processes' if jobs > 1 else ''}",
         file=sys.stderr,
     )
     summaries: dict[str, Summary] = {}
-    if jobs == 1:
-        for i, spec in enumerate(specs, 1):
-            summaries[spec] = check_one(spec, expect, expected_failures, tuple(only or ()))
-            _progress(i, len(specs), summaries[spec])
-    else:
-        context = multiprocessing.get_context("spawn")  # torch and fork do not mix
-        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_one_thread) as pool:
-            futures = {
-                pool.submit(check_one, s, expect, expected_failures, tuple(only or ())): s
-                for s in specs
-            }
-            for i, future in enumerate(as_completed(futures), 1):
-                summaries[futures[future]] = future.result()
-                _progress(i, len(specs), summaries[futures[future]])
+    args = (expect, expected_failures, tuple(only or ()), limits)
+    try:
+        if jobs == 1:
+            for i, spec in enumerate(specs, 1):
+                summaries[spec] = check_one(spec, *args)
+                _progress(i, len(specs), summaries[spec])
+        else:
+            context = multiprocessing.get_context("spawn")  # torch and fork do not mix
+            with ProcessPoolExecutor(jobs, mp_context=context, initializer=_one_thread) as pool:
+                futures = {pool.submit(check_one, s, *args): s for s in specs}
+                for i, future in enumerate(as_completed(futures), 1):
+                    summaries[futures[future]] = future.result()
+                    _progress(i, len(specs), summaries[futures[future]])
+    except KeyboardInterrupt:  # what finished is reported; the rest is named
+        left = [s for s in specs if s not in summaries]
+        print(f"interrupted: {len(left)} not checked: {', '.join(left)}", file=sys.stderr)
+        if summaries:
+            print(report([summaries[s] for s in specs if s in summaries], expected_failures))
+        return 130
     ordered = [summaries[s] for s in specs]
     print(report(ordered, expected_failures))
     return max(s.code for s in ordered)
@@ -183,5 +226,6 @@ def _progress(i: int, n: int, s: Summary) -> None:
         f"{s.count(Status.PASSED)} passed, {s.count(Status.KNOWN)} known, "
         f"{len(s.failures)} failed"
         + (f", {cannot} cannot run" if (cannot := s.count(Status.CANNOT_RUN)) else "")
+        + (f"; stopped: {s.stopped}" if s.stopped else "")
     )
     print(f"[{i}/{n}] {impl_id(s.spec)}: {verdict}", file=sys.stderr, flush=True)

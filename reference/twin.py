@@ -6,13 +6,30 @@ table in :mod:`reference.records.tutorial`).
 
 from __future__ import annotations
 
-from typing import Any
+import importlib
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import torch
-from torch import nn
 
 from reference.quantities import output_names
+
+
+class _OnFirstUse:
+    """A module imported when first used: torch is loaded where torch's values are computed,
+    never in an implementation's process (reference.isolation), which only drives it."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(importlib.import_module(self._name), attribute)
+
+
+if TYPE_CHECKING:
+    import torch
+    from torch import nn
+else:
+    torch, nn = _OnFirstUse("torch"), _OnFirstUse("torch.nn")
 
 Arrays = dict[str, np.ndarray]
 
@@ -57,7 +74,7 @@ def sigmoid_partials(z: np.ndarray, device: str = "cpu") -> Arrays:
 def activation_partials(kind: str, z: np.ndarray, device: str = "cpu") -> Arrays:
     """An activation of TORCH_LAYERS on its own: h and the diagonal of dh/dz."""
     t_z = _tensor(z, device, z.dtype, grad=True)
-    h = TORCH_LAYERS[kind]()(t_z)
+    h = torch_layer(kind)(t_z)
     (grad,) = torch.autograd.grad(h.sum(), t_z)
     return {"h": _numpy(h), "dh/dz": _numpy(grad)}
 
@@ -99,13 +116,22 @@ def _linear(weight: np.ndarray, bias: np.ndarray, device: str) -> nn.Linear:
 
 # --- any network of known layers: nn.Sequential mapped layer by layer -----------------------
 
-# The implementation's layer class name -> its torch.nn module (Linear takes its weights).
-TORCH_LAYERS: dict[str, type[nn.Module]] = {
-    "Linear": nn.Linear,
-    "Sigmoid": nn.Sigmoid,
-    "Tanh": nn.Tanh,
-    "ReLU": nn.ReLU,
+# The implementation's layer class name -> the name of its torch.nn module (Linear takes
+# its weights).
+TORCH_LAYERS: dict[str, str] = {
+    "Linear": "Linear",
+    "Sigmoid": "Sigmoid",
+    "Tanh": "Tanh",
+    "ReLU": "ReLU",
 }
+
+
+def torch_layer(kind: str) -> nn.Module:
+    """A new torch.nn module of the mapped kind (an activation; Linear is built with its
+    weights)."""
+    module: nn.Module = getattr(nn, TORCH_LAYERS[kind])()
+    return module
+
 
 # A network as data: ("Linear", (W, b)) or ("Tanh", ()), in the order the forward pass runs.
 LayerSpec = tuple[str, tuple[np.ndarray, ...]]
@@ -151,7 +177,7 @@ class SequentialTwin:
                 weight, bias = (np.asarray(p, self.dtype) for p in params)
                 modules.append(_linear(weight, bias, device))
             else:
-                modules.append(TORCH_LAYERS[kind]())
+                modules.append(torch_layer(kind))
         self.model = nn.Sequential(*modules)
         self.linears = [m for m in modules if isinstance(m, nn.Linear)]
         self.loss = nn.BCELoss(reduction=reduction)

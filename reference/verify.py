@@ -20,7 +20,7 @@ import numpy as np
 
 from reference import subject
 from reference.checks import run_checks
-from reference.checks.edges import judge_edge
+from reference.checks.edges import edge_outcome, judge_edge
 from reference.records import ALL, TUTORIAL, EdgePoint, Record, edge_points
 from reference.results import Status
 from reference.training import Setup, Trajectory, first_parting, train_side_by_side
@@ -46,7 +46,7 @@ def edge_verdicts(
     value and each side's error in ulps."""
     out: dict[str, list[str]] = {"match": [], "graded": [], "known": [], "fail": []}
     for point in points:
-        verdict = judge_edge(point, impl, device, expect=expect)
+        verdict = judge_edge(point, edge_outcome(point, impl), device, expect=expect)
         out["known"] += [f"{point.id} {known.text}" for known in verdict.known]
         out["graded"] += [f"{point.id} {note.text}" for note in verdict.notes]
         out["fail"] += [summary_line(f, point.dtype, point.id) for f in verdict.failures]

@@ -20,17 +20,25 @@ runner expects (``expect="tutorial"``). Three ways in use them:
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import numpy as np
-import torch
 
-from reference import subject
 from reference.checks import edges, errors, gradients, partials, properties, runs, state
-from reference.checks.base import Check, Context, ContractBreach, KnownDivergence, Notes
+from reference.checks.base import (
+    Check,
+    Context,
+    ContractBreach,
+    Driven,
+    HarnessError,
+    KnownDivergence,
+    Notes,
+    Profile,
+)
 from reference.compare import CheckFailure
 from reference.records import ALL, Record
 from reference.results import Grade, Result, Status
@@ -41,6 +49,7 @@ __all__ = [
     "Check",
     "CheckFailure",
     "ContractBreach",
+    "HarnessError",
     "KnownDivergence",
     "Result",
     "all_checks",
@@ -64,7 +73,9 @@ KINDS: tuple[Callable[[Context], Iterator[Check]], ...] = (
 )
 
 
-def _devices() -> tuple[str, ...]:
+def torch_devices() -> tuple[str, ...]:
+    import torch  # the devices torch's side may run on; never loaded where an implementation runs
+
     return ("cpu", "cuda") if torch.cuda.is_available() else ("cpu",)
 
 
@@ -74,20 +85,23 @@ def all_checks(
     expect: str = "tutorial",
     devices: Sequence[str] | None = None,
     layers: tuple[Record, ...] = ALL,
+    profile: Profile | None = None,
 ) -> Iterator[Check]:
     """Every check, kind by kind (:data:`KINDS`).
 
-    ``impl`` decides which records apply (the grown derivation's apply where it has the grown
-    API) and which step paths the network checks take (``train_step`` where it has one);
-    ``expect`` is "tutorial" (the register's tutorial values are known divergences) or
-    "torch" (they are failures); ``devices`` default to cpu, and cuda where present;
-    ``layers`` are the records checked (all of them by default).
+    ``impl`` (or its ``profile``, read where it runs) decides which records apply (the grown
+    derivation's apply where it has the grown API) and which step paths the network checks
+    take (``train_step`` where it has one); ``expect`` is "tutorial" (the register's tutorial
+    values are known divergences) or "torch" (they are failures); ``devices`` default to cpu,
+    and cuda where present; ``layers`` are the records checked (all of them by default).
     """
     if expect not in EXPECTATIONS:
         raise ValueError(f"expect must be one of {EXPECTATIONS}, got {expect!r}")
-    records = tuple(r for r in layers if impl is None or r.applies(impl))
-    devices = tuple(devices) if devices is not None else _devices()
-    ctx = Context(records, expect, devices, impl)
+    profile = profile or Profile.of(impl, layers)
+    known = [(r, *profile.of_record(r)) for r in layers]
+    chosen = [(r, paths) for r, applies, paths in known if applies]
+    devices = tuple(devices) if devices is not None else torch_devices()
+    ctx = Context(tuple(r for r, _ in chosen), expect, devices, tuple(paths for _, paths in chosen))
     for kind in KINDS:
         yield from kind(ctx)
 
@@ -104,10 +118,17 @@ def _grade(notes: Notes) -> Grade:
 def run_one(check: Check, impl: ModuleType, expected_failures: Mapping[str, str] = {}) -> Result:
     """Run one check and say what came of it; an entry of ``expected_failures`` (check id ->
     reason) turns its failure into a known one."""
+    return result_of(check, check.driven(impl), expected_failures)
+
+
+def result_of(check: Check, driven: Driven, expected_failures: Mapping[str, str] = {}) -> Result:
+    """The result of one check, judged from what its drive came back with."""
     try:
-        notes = check(impl)
+        notes = check.judged(driven)
     except ContractBreach as exc:
         return Result(check.id, Status.CANNOT_RUN, str(exc), missing=exc.missing)
+    except HarnessError as exc:  # the harness's failure, not the implementation's
+        return Result(check.id, Status.CANNOT_RUN, str(exc))
     except CheckFailure as exc:
         status, message = Status.FAILED, str(exc)
         if check.id in expected_failures:
@@ -154,31 +175,9 @@ def read_xfails(path: str | Path) -> dict[str, str]:
     return out
 
 
-def parametrize_with_checks(
-    impls: Sequence[str | ModuleType],
-    *,
-    expect: str = "tutorial",
-    expected_failures: Mapping[str, str] | None = None,
-    devices: Sequence[str] | None = None,
-    layers: tuple[Record, ...] = ALL,
-) -> Any:
-    """scikit-learn's shape: ``@parametrize_with_checks(["my_net.py"])`` on
-    ``def test_mine(impl, check): check(impl)`` runs every check against each implementation,
-    one test each, with readable ids. ``expected_failures`` maps check ids to reasons: those
-    checks are marked xfail; an id that matches no check is an error."""
-    import pytest
-
-    expected_failures = dict(expected_failures or {})
-    params, seen = [], set()
-    for spec in impls:
-        module = subject.load_impl(spec) if isinstance(spec, str) else spec
-        name = subject.impl_id(spec) if isinstance(spec, str) else module.__name__
-        for check in all_checks(module, expect=expect, devices=devices, layers=layers):
-            seen.add(check.id)
-            reason = expected_failures.get(check.id)
-            marks = [pytest.mark.xfail(reason=reason, strict=False)] if reason else []
-            params.append(pytest.param(module, check, id=f"{name}-{check.id}", marks=marks))
-    unknown = sorted(set(expected_failures) - seen)
-    if unknown:
-        raise ValueError(f"expected_failures names checks that do not exist: {', '.join(unknown)}")
-    return pytest.mark.parametrize(("impl", "check"), params)
+def __getattr__(name: str) -> Any:
+    """PEP 562: ``parametrize_with_checks`` lives with the boundary it runs through
+    (reference.isolation, which builds on this package)."""
+    if name == "parametrize_with_checks":
+        return importlib.import_module("reference.isolation").parametrize_with_checks
+    raise AttributeError(f"module 'reference.checks' has no attribute {name!r}")

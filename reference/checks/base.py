@@ -19,7 +19,19 @@ from reference.verdicts import judge
 
 Arrays = dict[str, np.ndarray]
 Notes = tuple[Finding, ...]  # what a passing check found other than torch's values
-Body = Callable[[ModuleType], Notes | None]
+Drive = Callable[[ModuleType], Any]  # the implementation's calls -> what they returned
+Judge = Callable[[Any], Notes | None]  # what they returned -> the verdict
+
+
+@dataclass(frozen=True)
+class Driven:
+    """What a check's drive came back with: its data, or the exception the implementation
+    raised (type name, message), or what of the contract it lacks."""
+
+    data: Any = None
+    raised: tuple[str, str] | None = None
+    missing: tuple[str, ...] = ()
+    stopped: str = ""  # the implementation's process stopped before or in this check
 
 
 class ContractBreach(CheckFailure):
@@ -43,49 +55,115 @@ def _missing(impl: ModuleType, needs: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(subject.missing(impl, needs))
 
 
+class HarnessError(Exception):
+    """The harness failed judging a check (not the implementation): its own bug, or what the
+    implementation returned was of a kind it cannot compare; exit 2, naming the harness."""
+
+
 @dataclass(frozen=True)
 class Check:
-    """One check: ``check(impl)`` runs it against an implementation."""
+    """One check: ``check(impl)`` runs it against an implementation.
+
+    A check has two halves: ``drive(impl)`` makes the implementation's calls and returns what
+    they returned, as plain data (arrays, numbers, strings, in dicts and lists): the only
+    part that runs the implementation's code; ``judge(data)`` computes torch's and the exact
+    values and grades, where the implementation's code never ran (reference.isolation runs
+    the drives in a process of their own). ``judge`` returns the findings of a pass, or
+    raises :class:`CheckFailure` or :class:`KnownDivergence`.
+    """
 
     id: str
     needs: tuple[str, ...]
-    body: Body = field(repr=False, compare=False)
+    drive: Drive = field(repr=False, compare=False)
+    judge: Judge = field(repr=False, compare=False)
 
-    def __call__(self, impl: ModuleType) -> Notes:
+    def __call__(self, impl: Any) -> Notes:
         """() when the implementation agrees with torch; the findings when it passes otherwise
         (closer to the mathematics than torch, or a named convention)."""
+        # A module runs here; an implementation in a process of its own (reference.isolation)
+        # drives the check there.
+        driven = self.driven(impl) if isinstance(impl, ModuleType) else impl.driven_for(self)
+        return self.judged(driven)
+
+    def driven(self, impl: ModuleType, catch: type[BaseException] = Exception) -> Driven:
+        """The implementation's side: what it lacks of the contract, or what its calls
+        returned, or the exception it raised (its type's name and message); ``catch`` is what
+        counts as the implementation's exception (in its own process, anything)."""
         lacks = _missing(impl, self.needs)
         if lacks:
-            raise ContractBreach(
-                f"{self.id} cannot run: the implementation lacks {', '.join(lacks)}",
-                missing=lacks,
-            )
+            return Driven(missing=lacks)
         np.random.seed(0)  # every check starts from the same global state
         try:
-            return self.body(impl) or ()
+            return Driven(data=self.drive(impl))
+        except catch as exc:
+            return Driven(raised=(type(exc).__name__, str(exc)))
+
+    def judged(self, driven: Driven) -> Notes:
+        """The harness's side: the verdict on what the implementation's side returned."""
+        if driven.stopped:
+            raise CheckFailure(
+                f"{self.id}: the implementation's process {driven.stopped}", quantity="stopped"
+            )
+        if driven.missing:
+            raise ContractBreach(
+                f"{self.id} cannot run: the implementation lacks {', '.join(driven.missing)}",
+                missing=driven.missing,
+            )
+        if driven.raised is not None:
+            name, message = driven.raised
+            # Valid input, so an exception is the implementation's failure, and named.
+            raise CheckFailure(
+                f"{self.id}: the implementation raised {name}: {message} "
+                "(on valid input; the check's id names the input)",
+                quantity=f"raised {name}",
+            )
+        try:
+            return self.judge(driven.data) or ()
         except (CheckFailure, KnownDivergence):
             raise
         except Exception as exc:
-            # Valid input, so an exception is the implementation's failure, and named.
-            raise CheckFailure(
-                f"{self.id}: the implementation raised {type(exc).__name__}: {exc} "
-                "(on valid input; the check's id names the input)",
-                quantity=f"raised {type(exc).__name__}",
+            raise HarnessError(
+                f"{self.id}: the harness failed judging it: {type(exc).__name__}: {exc}"
             ) from exc
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What an implementation has of the records: which of them apply to it, and each one's
+    step paths (read where it runs: reference.isolation sends them as data)."""
+
+    records: tuple[Record, ...]
+    applies: tuple[bool, ...]
+    paths: tuple[tuple[str, ...], ...]
+
+    @classmethod
+    def of(cls, impl: ModuleType | None, records: tuple[Record, ...]) -> Profile:
+        """An implementation's profile; with none, every record and its default path."""
+        module = impl if impl is not None else ModuleType("none")
+        return cls(
+            records,
+            tuple(impl is None or r.applies(impl) for r in records),
+            tuple(r.paths(module) for r in records),
+        )
+
+    def of_record(self, record: Record) -> tuple[bool, tuple[str, ...]]:
+        """Whether the record applies, and its step paths."""
+        k = self.records.index(record)
+        return self.applies[k], self.paths[k]
 
 
 @dataclass(frozen=True)
 class Context:
     """What the kinds generate from: the records that apply, what the runner expects
-    ("tutorial" or "torch"), the devices, and the implementation (its step paths), if any."""
+    ("tutorial" or "torch"), the devices, and each record's step paths."""
 
     records: tuple[Record, ...]
     expect: str
     devices: tuple[str, ...]
-    impl: ModuleType | None = None
+    step_paths: tuple[tuple[str, ...], ...]
 
     def paths(self, record: Record) -> tuple[str, ...]:
-        return record.paths(self.impl if self.impl is not None else ModuleType("none"))
+        return self.step_paths[self.records.index(record)]
 
     @property
     def networks(self) -> tuple[tuple[Record, Network], ...]:

@@ -9,10 +9,11 @@ import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from types import ModuleType
+from typing import Any
 
 import numpy as np
 
-from reference.checks.base import Body, Check, Context, KnownDivergence, Notes
+from reference.checks.base import Check, Context, KnownDivergence, Notes
 from reference.compare import CheckFailure
 from reference.records import EdgePoint, edge_points, edge_values
 from reference.results import Finding, Grade
@@ -26,30 +27,36 @@ class EdgeVerdict:
     notes: list[Finding] = field(default_factory=list)  # passes other than torch's value
 
 
+def edge_outcome(point: EdgePoint, impl: ModuleType, path: str = "") -> dict[str, Any]:
+    """The implementation's side at an edge point: its values of the checked quantities, or
+    the exception it raised (its repr)."""
+    # The tutorial's formulas warn (overflow, divide by zero) at these inputs, on purpose.
+    with np.errstate(all="ignore"):
+        try:
+            return {"values": edge_values(point, impl, path=path)}
+        except Exception as exc:
+            return {"raised": repr(exc)}
+
+
 def judge_edge(
     point: EdgePoint,
-    impl: ModuleType,
+    outcome: dict[str, Any],
     device: str = "cpu",
     path: str = "",
     expect: str = "tutorial",
 ) -> EdgeVerdict:
-    """Each quantity at ``point``, graded (:mod:`reference.verdicts`). An exception the
-    implementation raises is a failure too."""
+    """Each quantity at ``point`` (the implementation's side's ``outcome``), graded
+    (:mod:`reference.verdicts`). An exception the implementation raised is a failure too."""
     verdict = EdgeVerdict()
-    # The tutorial's formulas warn (overflow, divide by zero) at these inputs, on purpose.
-    with np.errstate(all="ignore"):
-        try:
-            got = edge_values(point, impl, path=path)
-        except Exception as exc:
-            text = f"{point.layer} raised {exc!r} at the edge input {point.id}" + (
-                f" (step path {path})" if path else ""
-            )
-            verdict.failures.append(
-                Finding(
-                    point.layer, "raised an exception", Grade.WRONG, type(exc).__name__, text=text
-                )
-            )
-            return verdict
+    if "raised" in outcome:
+        text = f"{point.layer} raised {outcome['raised']} at the edge input {point.id}" + (
+            f" (step path {path})" if path else ""
+        )
+        verdict.failures.append(
+            Finding(point.layer, "raised an exception", Grade.WRONG, "raised", text=text)
+        )
+        return verdict
+    got = outcome["values"]
     a = point.arrays()
     for quantity, expected in edge_values(point, None, device).items():
         with np.errstate(all="ignore"):
@@ -72,9 +79,9 @@ def judge_edge(
     return verdict
 
 
-def _body(point: EdgePoint, path: str, device: str, expect: str) -> Body:
-    def body(impl: ModuleType) -> Notes:
-        verdict = judge_edge(point, impl, device, path, expect)
+def _check(check_id: str, point: EdgePoint, path: str, device: str, expect: str) -> Check:
+    def judge_outcome(outcome: dict[str, Any]) -> Notes:
+        verdict = judge_edge(point, outcome, device, path, expect)
         if verdict.failures:
             raise CheckFailure.of(*verdict.failures)
         if verdict.known:
@@ -82,7 +89,9 @@ def _body(point: EdgePoint, path: str, device: str, expect: str) -> Body:
             raise KnownDivergence(text, tuple(verdict.known))
         return tuple(verdict.notes)
 
-    return body
+    return Check(
+        check_id, point.record.needs, lambda impl: edge_outcome(point, impl, path), judge_outcome
+    )
 
 
 def generate(ctx: Context) -> Iterator[Check]:
@@ -90,6 +99,4 @@ def generate(ctx: Context) -> Iterator[Check]:
         record = point.record
         for path, device in itertools.product(ctx.paths(record), ctx.devices):
             suffix = "-".join(p for p in (path, device) if p)
-            yield Check(
-                f"edge-{point.id}-{suffix}", record.needs, _body(point, path, device, ctx.expect)
-            )
+            yield _check(f"edge-{point.id}-{suffix}", point, path, device, ctx.expect)

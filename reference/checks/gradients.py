@@ -15,7 +15,7 @@ from types import ModuleType
 
 import numpy as np
 
-from reference.checks.base import Body, Check, Context
+from reference.checks.base import Check, Context
 from reference.compare import CheckFailure
 from reference.records import FDTarget, Record
 from reference.records.record import Shape
@@ -43,29 +43,39 @@ def directional(
     return analytic, float(np.sum(g * (f(EPS) - f(-EPS))) / (2 * EPS))
 
 
-def fd_error(
-    layer: Record, target: FDTarget, impl: ModuleType, seed: int, shape: Shape
+def fd_report(
+    record: Record, target: FDTarget, seed: int, shape: Shape, analytic: float, numeric: float
 ) -> str | None:
-    """None where the partial agrees with finite differences; else the report."""
+    """None where the analytic directional derivative agrees with the central difference;
+    else the report."""
     tol = tolerance(np.float64, "finite differences")
-    analytic, numeric = directional(layer, target, impl, seed, shape)
     if abs(analytic - numeric) <= tol.atol + tol.rtol * abs(numeric):
         return None
     return (
-        f"{layer.name} {target.quantity} disagrees with finite differences (float64, seed "
+        f"{record.name} {target.quantity} disagrees with finite differences (float64, seed "
         f"{seed}, shape {'x'.join(map(str, shape))}): {target.reads} gives g·Jv = {analytic!r}, "
         f"the central difference of the forward pass {numeric!r}, abs error "
         f"{abs(analytic - numeric):.3g} (rtol={tol.rtol:g}, atol={tol.atol:g})"
     )
 
 
-def _body(record: Record, target: FDTarget, seed: int, shape: Shape) -> Body:
-    def body(impl: ModuleType) -> None:
-        error = fd_error(record, target, impl, seed, shape)
+def fd_error(
+    record: Record, target: FDTarget, impl: ModuleType, seed: int, shape: Shape
+) -> str | None:
+    """None where the partial agrees with finite differences; else the report."""
+    return fd_report(record, target, seed, shape, *directional(record, target, impl, seed, shape))
+
+
+def _check(check_id: str, record: Record, target: FDTarget, seed: int, shape: Shape) -> Check:
+    def drive(impl: ModuleType) -> tuple[float, float]:
+        return directional(record, target, impl, seed, shape)
+
+    def judge(values: tuple[float, float]) -> None:
+        error = fd_report(record, target, seed, shape, float(values[0]), float(values[1]))
         if error is not None:
             raise CheckFailure(error, record.name, target.quantity)
 
-    return body
+    return Check(check_id, record.needs, drive, judge)
 
 
 def generate(ctx: Context) -> Iterator[Check]:
@@ -73,8 +83,10 @@ def generate(ctx: Context) -> Iterator[Check]:
         for target, (shape_id, shape), seed in itertools.product(
             record.fd, record.shapes.items(), record.fd_seeds or FD_SEEDS
         ):
-            yield Check(
+            yield _check(
                 f"fd-{record.name}-{target.quantity}-{shape_id}-seed{seed}",
-                record.needs,
-                _body(record, target, seed, shape),
+                record,
+                target,
+                seed,
+                shape,
             )

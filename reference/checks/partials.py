@@ -11,11 +11,12 @@ from typing import Any
 
 import numpy as np
 
-from reference.checks.base import Body, Check, Context, Notes, graded, option_id
+from reference.checks.base import Arrays, Check, Context, Notes, graded, option_id
 from reference.records import DTYPES, NamedInput, Record
 
 
-def _body(
+def _check(
+    check_id: str,
     record: Record,
     seed: int,
     shape: tuple[int, ...],
@@ -24,16 +25,20 @@ def _body(
     path: str,
     device: str,
     expect: str,
-) -> Body:
-    def body(impl: ModuleType) -> Notes:
+) -> Check:
+    def inputs() -> Arrays:
         a = record.sample(seed, shape, dtype)
-        a.update({k: np.array(v) for k, v in options.items()})
-        expected = record.torch(a, device)
-        # A copy: an implementation that changes its inputs is named by the state checks.
-        got = record.partials(impl, {k: v.copy() for k, v in a.items()}, path)
-        return graded(record, a, expected, got, dtype, expect)
+        return {**a, **{k: np.array(v) for k, v in options.items()}}
 
-    return body
+    def drive(impl: ModuleType) -> Arrays:
+        # A copy: an implementation that changes its inputs is named by the state checks.
+        return record.partials(impl, {k: v.copy() for k, v in inputs().items()}, path)
+
+    def judge(got: Arrays) -> Notes:
+        a = inputs()
+        return graded(record, a, record.torch(a, device), got, dtype, expect)
+
+    return Check(check_id, record.needs, drive, judge)
 
 
 def generate(ctx: Context) -> Iterator[Check]:
@@ -51,28 +56,35 @@ def generate(ctx: Context) -> Iterator[Check]:
         ):
             parts = [record.name, shape_id, dtype_id, f"seed{seed}"]
             parts += [option_id(k, v) for k, v in options.items()] + [p for p in (path,) if p]
-            yield Check(
+            yield _check(
                 "partials-" + "-".join([*parts, device]),
-                record.needs,
-                _body(record, seed, shape, dtype, options, path, device, ctx.expect),
+                record,
+                seed,
+                shape,
+                dtype,
+                options,
+                path,
+                device,
+                ctx.expect,
             )
 
 
-def _named_body(record: Record, named: NamedInput, dtype: Any, expect: str) -> Body:
-    def body(impl: ModuleType) -> Notes:
+def _named_check(
+    check_id: str, record: Record, named: NamedInput, dtype: Any, expect: str
+) -> Check:
+    def drive(impl: ModuleType) -> Arrays:
+        return record.partials(impl, named.arrays(dtype), "")
+
+    def judge(got: Arrays) -> Notes:
         a = named.arrays(dtype)
-        expected, got = record.torch(a, "cpu"), record.partials(impl, a, "")
+        expected = record.torch(a, "cpu")
         checked = {q: expected[q] for q in named.quantities}
         return graded(record, a, checked, got, dtype, expect)
 
-    return body
+    return Check(check_id, record.needs, drive, judge)
 
 
 def named_inputs(ctx: Context) -> Iterator[Check]:
     for record in ctx.records:
         for named, (dtype_id, dtype) in itertools.product(record.named_inputs, DTYPES.items()):
-            yield Check(
-                f"{named.id}-{dtype_id}",
-                record.needs,
-                _named_body(record, named, dtype, ctx.expect),
-            )
+            yield _named_check(f"{named.id}-{dtype_id}", record, named, dtype, ctx.expect)

@@ -290,7 +290,25 @@ BY_NETWORK: dict[str, dict[str, Callable[[ModuleType], None]]] = {
 }
 
 
+def _check(check_id: str, needs: tuple[str, ...], prop: Callable[[ModuleType], None]) -> Check:
+    """A property runs whole where the implementation runs (hypothesis draws and shrinks
+    there); its failure comes back as data: the message, layer and quantity."""
+
+    def drive(impl: ModuleType) -> dict[str, str] | None:
+        try:
+            prop(impl)
+        except CheckFailure as failure:
+            return {"message": str(failure), "layer": failure.layer, "quantity": failure.quantity}
+        return None
+
+    def judge(failure: dict[str, str] | None) -> None:
+        if failure is not None:
+            raise CheckFailure(failure["message"], failure["layer"], failure["quantity"])
+
+    return Check(check_id, needs, drive, judge)
+
+
 def generate(ctx: Context) -> Iterator[Check]:
     for record, network in ctx.networks:
         for name, prop in BY_NETWORK[network.kind].items():
-            yield Check(f"property-{name}", record.needs, prop)
+            yield _check(f"property-{name}", record.needs, prop)

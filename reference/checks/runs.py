@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from reference import golden, oracle, subject
-from reference.checks.base import Body, Check, Context, Notes
+from reference.checks.base import Arrays, Check, Context, Notes
 from reference.compare import CheckFailure, assert_match, mismatch
 from reference.records import Network, Record
 from reference.results import Finding, Grade
@@ -25,13 +25,18 @@ WITNESSES: dict[str, Callable[..., tuple[list[float], np.ndarray, np.ndarray]]] 
 }
 
 
-def _initial_weights(record: Record, network: Network, shape: tuple[int, ...], seed: int) -> Body:
+def _initial_weights(
+    check_id: str, record: Record, network: Network, shape: tuple[int, ...], seed: int
+) -> Check:
     """The network draws W then b of each Linear in turn with np.random.randn under the
     global seed, as float32."""
 
-    def body(impl: ModuleType) -> None:
+    def drive(impl: ModuleType) -> Arrays:
         np.random.seed(seed)
         net = getattr(impl, network.class_name)(*shape)
+        return {k: np.array(v, copy=True, subok=True) for k, v in network.params(net).items()}
+
+    def judge(got: Arrays) -> None:
         np.random.seed(seed)
         expected = {}
         for suffix, (fan_in, fan_out) in zip(
@@ -39,8 +44,7 @@ def _initial_weights(record: Record, network: Network, shape: tuple[int, ...], s
         ):
             expected["W" + suffix] = np.random.randn(fan_out, fan_in).astype(np.float32)
             expected["b" + suffix] = np.random.randn(fan_out).astype(np.float32)
-        for name, got in network.params(net).items():
-            value = np.asarray(got)
+        for name, value in got.items():
             if value.dtype != np.float32 or not np.array_equal(value, expected[name]):
                 raise CheckFailure(
                     f"{record.name} initial {name} is not drawn as the tutorial draws (seed "
@@ -51,17 +55,16 @@ def _initial_weights(record: Record, network: Network, shape: tuple[int, ...], s
                     f"initial {name}",
                 )
 
-    return body
+    return Check(check_id, record.needs, drive, judge)
 
 
 def initial_weights(ctx: Context) -> Iterator[Check]:
     for record, network in ctx.networks:
         for shape, seed in itertools.product(network.initial_shapes, network.initial_seeds):
-            yield Check(
-                f"initial-weights-{network.name_in_ids}{'x'.join(map(str, shape))}-seed{seed}",
-                record.needs,
-                _initial_weights(record, network, shape, seed),
+            check_id = (
+                f"initial-weights-{network.name_in_ids}{'x'.join(map(str, shape))}-seed{seed}"
             )
+            yield _initial_weights(check_id, record, network, shape, seed)
 
 
 def _convention_followed(
@@ -96,13 +99,14 @@ def _convention_followed(
     return None
 
 
-def _golden(record: Record, network: Network, name: str, expect: str, path: str) -> Body:
+def _golden(
+    check_id: str, record: Record, network: Network, name: str, expect: str, path: str
+) -> Check:
     """A stored torch run, epoch by epoch, from its initial weights, by the step path
     (train_epoch: each epoch's samples in one call)."""
+    setup, seed, lr, epochs, dtype = golden.runs(network.kind)[name]
 
-    def body(impl: ModuleType) -> Notes:
-        setup, seed, lr, epochs, dtype = golden.runs(network.kind)[name]
-        data = golden.load(name)
+    def drive(impl: ModuleType) -> dict[str, Any]:
         start = setup.initial_params(seed, dtype)
         options = {"activation": np.array(setup.activation), "reduction": np.array(setup.reduction)}
         net = network.build(impl, {**start, **options})
@@ -117,8 +121,13 @@ def _golden(record: Record, network: Network, name: str, expect: str, path: str)
             for x, y in batches:
                 total += float(subject.step(net, x, y, lr, path)["loss"])
             losses.append(total)
+        trained = {k: np.array(v, copy=True, subok=True) for k, v in network.params(net).items()}
+        return {"losses": losses, "trained": trained}
+
+    def judge(run: dict[str, Any]) -> Notes:
+        data = golden.load(name)
+        losses, trained = run["losses"], run["trained"]
         where = {"layer": record.name, "inputs": data["settings"], "dtype": dtype}
-        trained = network.params(net)
         try:
             assert_match(np.array(losses), np.array(data["losses"]), quantity="trajectory", **where)
             for key, value in trained.items():
@@ -126,6 +135,7 @@ def _golden(record: Record, network: Network, name: str, expect: str, path: str)
                 assert_match(value, expected, quantity="trained weights", **where)
         except CheckFailure:
             witness = WITNESSES.get(network.kind) if expect != "torch" else None
+            start = setup.initial_params(seed, dtype)
             note = witness and _convention_followed(
                 witness, record, losses, trained, start, epochs, lr, dtype
             )
@@ -134,15 +144,11 @@ def _golden(record: Record, network: Network, name: str, expect: str, path: str)
             return (note,)
         return ()
 
-    return body
+    return Check(check_id, record.needs, drive, judge)
 
 
 def stored_runs(ctx: Context) -> Iterator[Check]:
     for record, network in ctx.networks:
         for name, path in itertools.product(golden.runs(network.kind), ctx.paths(record)):
             suffix = "" if path in ("two-calls", "") else f"-{path}"
-            yield Check(
-                f"golden-{name}{suffix}",
-                record.needs,
-                _golden(record, network, name, ctx.expect, path),
-            )
+            yield _golden(f"golden-{name}{suffix}", record, network, name, ctx.expect, path)

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from reference.checks.base import Body, Check, Context, dtypes_and_seeds
+from reference.checks.base import Check, Context, dtypes_and_seeds
 from reference.compare import CheckFailure, assert_match
 from reference.records import Network, Record
 
@@ -36,82 +36,102 @@ def _samples(record: Record, network: Network, seed: int, dtype: Any) -> tuple[A
     )
 
 
-def _assert_step(
-    record: Record, network: Network, net: Any, a: Arrays, dtype: Any, how: str
-) -> None:
+def _assert_step(record: Record, params: Arrays, a: Arrays, dtype: Any, how: str) -> None:
     """The network's weights are torch's after one step from a's (the record's twin)."""
     expected = record.torch(a, "cpu")
     where = {"layer": record.name, "inputs": {**a, "calls": how}, "dtype": dtype}
-    for name, value in network.params(net).items():
+    for name, value in params.items():
         assert_match(value, expected[f"{name} after step"], quantity=f"{name} after step", **where)
 
 
-def _update_alone(record: Record, network: Network, dtype: Any, seed: int, before: str) -> Body:
+def _params(network: Network, net: Any) -> Arrays:
+    """The network's weights as they are now (copies: later calls may move them)."""
+    return {k: np.array(v, copy=True, subok=True) for k, v in network.params(net).items()}
+
+
+def _update_alone(
+    check_id: str, record: Record, network: Network, dtype: Any, seed: int, before: str
+) -> Check:
     """update_weights with no forward_loss before it, or after forward_loss on another sample."""
 
-    def body(impl: ModuleType) -> None:
+    def drive(impl: ModuleType) -> Arrays:
         a, other = _samples(record, network, seed, dtype)
         net = network.build(impl, a)
         if before == "other-sample":
             net.forward_loss(other["x"], other["y"])
         net.update_weights(a["x"], a["y"], STATE_LR)
+        return _params(network, net)
+
+    def judge(params: Arrays) -> None:
+        a, _ = _samples(record, network, seed, dtype)
         how = "update_weights alone" if before == "nothing" else "forward_loss(x2, y2), then "
         how += "update_weights(x, y)" if before != "nothing" else ""
-        _assert_step(record, network, net, a, dtype, how)
+        _assert_step(record, params, a, dtype, how)
 
-    return body
+    return Check(check_id, record.needs, drive, judge)
 
 
-def _networks_in_turn(record: Record, network: Network, dtype: Any, seed: int) -> Body:
+def _networks_in_turn(
+    check_id: str, record: Record, network: Network, dtype: Any, seed: int
+) -> Check:
     """Two networks stepped in turn, then a new one made after them: each as if alone."""
 
-    def body(impl: ModuleType) -> None:
+    def drive(impl: ModuleType) -> dict[str, Arrays]:
         a, other = _samples(record, network, seed, dtype)
-        build = network.build
-        first, second = build(impl, a), build(impl, other)
+        first, second = network.build(impl, a), network.build(impl, other)
         for net, sample in ((first, a), (second, other)):
             net.forward_loss(sample["x"], sample["y"])
             net.update_weights(sample["x"], sample["y"], STATE_LR)
-        _assert_step(record, network, first, a, dtype, "two networks stepped in turn (the first)")
-        _assert_step(
-            record, network, second, other, dtype, "two networks stepped in turn (the second)"
-        )
-        third = build(impl, a)
+        out = {"first": _params(network, first), "second": _params(network, second)}
+        third = network.build(impl, a)
         third.update_weights(a["x"], a["y"], STATE_LR)
-        _assert_step(
-            record, network, third, a, dtype, "a network made after two others were trained"
-        )
+        return {**out, "third": _params(network, third)}
 
-    return body
+    def judge(params: dict[str, Arrays]) -> None:
+        a, other = _samples(record, network, seed, dtype)
+        _assert_step(record, params["first"], a, dtype, "two networks stepped in turn (the first)")
+        how = "two networks stepped in turn (the second)"
+        _assert_step(record, params["second"], other, dtype, how)
+        how = "a network made after two others were trained"
+        _assert_step(record, params["third"], a, dtype, how)
+
+    return Check(check_id, record.needs, drive, judge)
 
 
 def _backward_after_forward(
+    check_id: str,
     record: Record,
     after_forward: Callable[[ModuleType, Arrays, Arrays], Arrays],
     dtype: Any,
     seed: int,
-) -> Body:
+) -> Check:
     """A layer's backward on one input after its forward on another (the record's
     ``after_forward``): the partials at the backward's input, as a fresh layer gives them
     (which the partials checks hold to torch)."""
 
-    def body(impl: ModuleType) -> None:
-        a = record.sample(seed, STATE_SHAPE, dtype)
-        other = record.sample(seed + 100, STATE_SHAPE, dtype)
-        fresh = record.partials(impl, a, "")
-        primed = after_forward(impl, a, other)
+    def samples() -> tuple[Arrays, Arrays]:
+        return record.sample(seed, STATE_SHAPE, dtype), record.sample(
+            seed + 100, STATE_SHAPE, dtype
+        )
+
+    def drive(impl: ModuleType) -> dict[str, Arrays]:
+        a, other = samples()
+        return {"fresh": record.partials(impl, a, ""), "primed": after_forward(impl, a, other)}
+
+    def judge(values: dict[str, Arrays]) -> None:
+        a, _ = samples()
         inputs = {**a, "calls": "forward(other input), then backward(input)"}
-        for quantity, value in primed.items():
+        for quantity, value in values["primed"].items():
             assert_match(
                 value,
-                fresh[quantity],
+                values["fresh"][quantity],
                 layer=record.name,
                 quantity=quantity,
                 inputs=inputs,
                 dtype=dtype,
             )
 
-    return body
+    return Check(check_id, record.needs, drive, judge)
 
 
 def _through_the_layers(
@@ -141,69 +161,69 @@ def _through_the_layers(
     net.update_weights(x, y, STATE_LR)
 
 
-def _inputs_left_alone(record: Record, network: Network, dtype: Any, seed: int) -> Body:
+def _inputs_left_alone(
+    check_id: str, record: Record, network: Network, dtype: Any, seed: int
+) -> Check:
     """No call changes the arrays passed to it, and no returned array is overwritten by the
     next call (a result kept by the caller stays what it was)."""
 
-    def body(impl: ModuleType) -> None:
+    def drive(impl: ModuleType) -> dict[str, Any]:
         a, other = _samples(record, network, seed, dtype)
         net = network.build(impl, a)
         # The same layer instances in both rounds: a later call may overwrite what an
         # earlier one returned only through the instance that returned it.
         layers = [(name, layer_of(impl, net), kind) for name, layer_of, kind in network.layers]
-        kept = {k: v.copy() for k, v in a.items()}
         results: list[tuple[str, Any, np.ndarray]] = []
 
         def keep(name: str, value: Any) -> None:
             results.append((name, value, np.array(value, copy=True)))
 
         _through_the_layers(net, network, layers, a["x"], a["y"], keep)
-        for name in ("x", "y"):
-            if not np.array_equal(a[name], kept[name]):
+        inputs = {name: np.array(a[name], copy=True) for name in ("x", "y")}
+        # The next calls, on another sample: nothing returned before may change.
+        _through_the_layers(net, network, layers, other["x"], other["y"], lambda *_: None)
+        kept = [(name, copy, np.array(value, copy=True)) for name, value, copy in results]
+        return {"inputs": inputs, "kept": kept}
+
+    def judge(values: dict[str, Any]) -> None:
+        a, _ = _samples(record, network, seed, dtype)
+        for name, after in values["inputs"].items():
+            if not np.array_equal(after, a[name]):
                 raise CheckFailure(
-                    f"{record.name} changed its input {name} in place: it was {kept[name]}, "
-                    f"after the calls it is {a[name]}",
+                    f"{record.name} changed its input {name} in place: it was {a[name]}, "
+                    f"after the calls it is {after}",
                     record.name,
                     f"input {name}",
                 )
-        # The next calls, on another sample: nothing returned before may change.
-        _through_the_layers(net, network, layers, other["x"], other["y"], lambda *_: None)
-        for name, value, copy in results:
-            if not np.array_equal(np.asarray(value), copy, equal_nan=True):
+        for name, copy, later in values["kept"]:
+            if not np.array_equal(later, copy, equal_nan=True):
                 raise CheckFailure(
                     f"{name} returned an array that a later call overwrote: it was {copy}, "
-                    f"after the next calls it is {np.asarray(value)} (return a new array)",
+                    f"after the next calls it is {later} (return a new array)",
                     name.split(".")[0],
                     "returned array",
                 )
 
-    return body
+    return Check(check_id, record.needs, drive, judge)
 
 
 def generate(ctx: Context) -> Iterator[Check]:
     for dtype_id, dtype, seed in dtypes_and_seeds(STATE_SEEDS):
         for record in ctx.records:
             if record.after_forward is not None:
-                yield Check(
+                yield _backward_after_forward(
                     f"state-{record.name}-backward-after-forward-{dtype_id}-seed{seed}",
-                    record.needs,
-                    _backward_after_forward(record, record.after_forward, dtype, seed),
+                    record,
+                    record.after_forward,
+                    dtype,
+                    seed,
                 )
         for record, network in ctx.networks:
-            prefix = f"state-{network.name_in_ids}"
+            prefix, suffix = f"state-{network.name_in_ids}", f"{dtype_id}-seed{seed}"
             for before in ("nothing", "other-sample"):
-                yield Check(
-                    f"{prefix}update-after-{before}-{dtype_id}-seed{seed}",
-                    record.needs,
-                    _update_alone(record, network, dtype, seed, before),
-                )
-            yield Check(
-                f"{prefix}networks-in-turn-{dtype_id}-seed{seed}",
-                record.needs,
-                _networks_in_turn(record, network, dtype, seed),
-            )
-            yield Check(
-                f"{prefix}inputs-left-alone-{dtype_id}-seed{seed}",
-                record.needs,
-                _inputs_left_alone(record, network, dtype, seed),
-            )
+                check_id = f"{prefix}update-after-{before}-{suffix}"
+                yield _update_alone(check_id, record, network, dtype, seed, before)
+            check_id = f"{prefix}networks-in-turn-{suffix}"
+            yield _networks_in_turn(check_id, record, network, dtype, seed)
+            check_id = f"{prefix}inputs-left-alone-{suffix}"
+            yield _inputs_left_alone(check_id, record, network, dtype, seed)

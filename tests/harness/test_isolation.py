@@ -1,0 +1,173 @@
+"""Each implementation apart from the harness (reference.isolation): whatever a submission does
+to its own process (exit, hang, crash, allocate, print, start daemons, rewrite the harness),
+the verdict is computed here, names what happened and in which call, and the next
+implementation is judged as usual. The hostile submissions are in tests/impls/hostile/."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reference import wire
+from reference.isolation import TOKEN, Apart, Limits, Subject, _descendants, run_apart
+from reference.results import Status
+from tests.paths import CATALOGUE, IMPLS, ROOT
+
+HOSTILE = IMPLS / "hostile"
+# A few checks of each kind that calls the network, enough to reach every method.
+FEW = ("partials-MyNetwork-1x1-float64-seed0-lr0.01", "partials-Sigmoid-1x1-float64-seed0")
+QUICK = Limits(import_s=30, call_s=5, total_s=60)
+
+
+def _apart(name: str, limits: Limits = QUICK) -> Apart:
+    return run_apart(str(HOSTILE / f"{name}.py"), select=lambda i: i.startswith(FEW), limits=limits)
+
+
+def test_an_exit_at_import_is_a_verdict_not_a_pass() -> None:
+    apart = _apart("exit_at_import")
+    assert apart.stopped is not None
+    assert apart.stopped.at_import
+    assert str(apart.stopped) == "exited with code 0 (at import)"
+    assert apart.results == []
+
+
+def test_a_loop_in_a_method_is_stopped_at_the_call_limit() -> None:
+    started = time.monotonic()
+    apart = _apart("loop_in_method", Limits(import_s=30, call_s=2, total_s=60))
+    assert time.monotonic() - started < 20
+    stopped = apart.stopped
+    assert stopped is not None
+    assert stopped.what == "ran past the time limit of 2 s"
+    assert stopped.check.startswith("partials-MyNetwork-")
+
+
+def test_a_slip_that_rewrites_the_harness_still_fails() -> None:
+    """Its process has mismatch, judge, Check.judged and np.allclose made to agree and an
+    exit handler that exits 0: none of it runs where the verdict is computed."""
+    apart = _apart("patches_the_harness")
+    assert apart.stopped is None
+    failed = [r for r in apart.results if r.status == Status.FAILED]
+    assert {(r.layer, r.quantity) for r in failed} >= {("Sigmoid", "dyhat/dz")}
+
+
+def test_what_crosses_is_data_and_nothing_else() -> None:
+    import numpy as np
+
+    value: dict[str, Any] = {
+        "a": np.arange(3, dtype=np.float32),
+        "b": (1.5, float("nan")),
+        "c": None,
+    }
+    back = wire.decode(wire.encode(value))
+    assert back["a"].dtype == np.float32
+    assert np.array_equal(back["a"], value["a"])
+    assert back["b"][0] == 1.5
+    assert np.isnan(back["b"][1])
+    assert isinstance(wire.decode(wire.encode(object())), wire.Foreign)
+    with pytest.raises(wire.WireError):
+        wire.decode(b'{"__reduce__": "os.system"}')
+    with pytest.raises(wire.WireError):
+        wire.decode(b'{"array": "|O", "shape": [1], "bytes": ""}')
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("name", "what", "at_import"),
+    [
+        ("os_exit_in_method", "exited with code 0", False),
+        ("kills_itself", "was killed by SIGKILL (out of memory?)", False),
+        ("loop_at_import", "ran past the time limit of 3 s", True),
+        ("input_at_import", "cannot import implementation", True),
+    ],
+)
+def test_each_way_a_process_stops_is_named(name: str, what: str, at_import: bool) -> None:
+    apart = _apart(name, Limits(import_s=3 if name == "loop_at_import" else 30, call_s=5))
+    stopped = apart.stopped
+    assert stopped is not None
+    assert stopped.what.startswith(what), stopped.what
+    assert stopped.at_import == at_import
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("name", "quantity"),
+    [
+        ("sys_exit_in_method", "raised SystemExit"),
+        ("keyboard_interrupt_in_method", "raised KeyboardInterrupt"),
+        ("huge_allocation", "raised MemoryError"),
+    ],
+)
+def test_a_base_exception_or_a_memory_error_fails_its_check(name: str, quantity: str) -> None:
+    apart = _apart(name)
+    assert apart.stopped is None
+    failed = [r for r in apart.results if r.failed]
+    assert failed
+    assert {r.quantity for r in failed} == {quantity}
+
+
+@pytest.mark.slow
+def test_output_is_kept_out_of_the_verdict_and_counted() -> None:
+    apart = _apart("prints_a_lot")
+    assert apart.stopped is None
+    assert {r.status for r in apart.results} == {Status.PASSED}
+    assert apart.output.dropped >= 50 * 2**20 - 4096
+
+
+@pytest.mark.slow
+def test_a_daemon_started_at_import_is_ended_with_the_process() -> None:
+    with Subject(str(HOSTILE / "daemon_at_import.py"), QUICK) as subject:
+        # The daemon, in a session of its own, holds the subject's token in its environment.
+        assert len(_descendants(subject.token)) == 2
+    time.sleep(0.5)  # the kernel reaps what was killed
+    assert [pid for pid in _descendants(subject.token) if not _zombie(pid)] == []
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return "State:\tZ" in Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return True
+
+
+def test_the_token_finder_finds_a_process_by_its_environment() -> None:
+    env = {**os.environ, TOKEN: "probe-token"}
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"], env=env)
+    try:
+        assert _descendants("probe-token") == [child.pid]
+    finally:
+        child.kill()
+        child.wait()
+
+
+@pytest.mark.slow
+def test_a_run_of_several_goes_on_past_the_hostile_ones(tmp_path: Path) -> None:
+    """check over a hostile file, the tutorial's code and a slip: each gets its verdict, the
+    run exits with the highest code, and no traceback."""
+    files = [
+        HOSTILE / "os_exit_in_method.py",
+        HOSTILE / "patches_the_harness.py",
+        IMPLS / "tutorial_verbatim.py",
+        CATALOGUE / "sigmoid_grad_no_square.py",
+    ]
+    run = subprocess.run(
+        [sys.executable, "-m", "reference", "check", *map(str, files), "--only", "partials-"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert run.returncode == 1, run.stderr[-2000:]
+    assert "Traceback" not in run.stdout + run.stderr
+    table = run.stdout.split("\n\n")[0].splitlines()
+    rows = {line.split()[0]: line.split() for line in table[1:]}
+    assert rows["tutorial_verbatim"][3] == "0"  # the tutorial's own code: nothing failed
+    assert rows["sigmoid_grad_no_square"][3] != "0"
+    assert rows["patches_the_harness"][3] != "0"
+    assert "stopped: exited with code 0" in " ".join(rows["os_exit_in_method"])
