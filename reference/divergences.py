@@ -94,7 +94,9 @@ def lookup(
 def same_value(value: Any, expected: float) -> bool:
     """Exact equality of a one-element result with a register value, NaN equal to NaN."""
     got = np.asarray(value).ravel()
-    return got.size == 1 and bool(np.array_equal(got, [expected], equal_nan=True))
+    if got.size != 1 or got.dtype.kind not in "biuf":  # None or an object: no register value
+        return False
+    return bool(np.array_equal(got, [expected], equal_nan=True))
 
 
 def _number(v: float) -> str:

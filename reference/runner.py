@@ -18,6 +18,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
 from reference.checks import Result, all_checks
+from reference.integrity import changed_files
 from reference.isolation import Limits, Stopped, run_apart
 from reference.results import Grade, Status
 from reference.subject import impl_id
@@ -56,6 +57,11 @@ def check_one(
 ) -> Summary:
     """Every check against one implementation, run in a process of its own
     (reference.isolation) and judged in this one."""
+    changed = changed_files()
+    if changed:  # a submission before this one may have rewritten them
+        shown = ", ".join(changed[:3]) + (" ..." if len(changed) > 3 else "")
+        error = f"the harness's installed files changed since install ({shown}): reinstall it"
+        return Summary(spec, error=error)
     select = (lambda check_id: check_id.startswith(only)) if only else None
     apart = run_apart(
         spec,

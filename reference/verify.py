@@ -75,7 +75,9 @@ def first_wrong_quantity(
 
 
 def report_epochs(epochs: int) -> list[int]:
-    """0, 1, 2, 5, 10, 20, 50, ... and the last epoch."""
+    """0, 1, 2, 5, 10, 20, 50, ... and the last epoch (none where no epoch finished)."""
+    if epochs == 0:
+        return []
     marks = {0, epochs - 1}
     step = 1
     while step < epochs:
@@ -256,6 +258,9 @@ def verify(settings: Settings, out_dir: Path) -> int:
     }
     (out_dir / "report.json").write_text(json.dumps(_strict(report), indent=1) + "\n")
     what = "" if setup.network == "tutorial" else f"{network}, batch {setup.batch_size}, "
+    if not traj.impl_loss:  # the first epoch failed: nothing to draw
+        print(f"wrote {out_dir / 'report.json'} (no epoch finished: no picture)")
+        return verdict
     plot(traj, out_dir / "verify.png", f"{s.impl} vs torch.nn ({what}{s.dtype}, lr {s.lr:g})")
     print(f"wrote {out_dir / 'report.json'} and {out_dir / 'verify.png'}")
     return verdict

@@ -171,3 +171,35 @@ def test_a_run_of_several_goes_on_past_the_hostile_ones(tmp_path: Path) -> None:
     assert rows["sigmoid_grad_no_square"][3] != "0"
     assert rows["patches_the_harness"][3] != "0"
     assert "stopped: exited with code 0" in " ".join(rows["os_exit_in_method"])
+
+
+@pytest.mark.slow
+def test_a_changed_installed_copy_is_refused(tmp_path: Path) -> None:
+    """From a wheel installed outside the clone: a file of the harness rewritten after the
+    install (as a submission running as root could) stops check with exit 2, naming it."""
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    site = tmp_path / "site"
+    wheels = [str(p) for p in tmp_path.glob("*.whl")]
+    pip = [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(site)]
+    subprocess.run([*pip, *wheels], check=True, capture_output=True)
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    command = [
+        sys.executable,
+        "-m",
+        "reference",
+        "check",
+        "scratch",
+        "--only",
+        "partials-Linear-1x1",
+    ]
+    clean = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert clean.returncode == 0, clean.stderr[-2000:]
+    with (site / "reference" / "tolerances.py").open("a") as f:
+        f.write("# rewritten\n")
+    changed = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert changed.returncode == 2
+    assert "reference/tolerances.py): reinstall it" in changed.stdout

@@ -136,3 +136,18 @@ def test_impl_in_the_clone_collects_the_conformance_checks_alone() -> None:
     )
     files = {line.split("::")[0] for line in run.stdout.splitlines() if "::" in line}
     assert files == {"tests/conformance/test_conformance.py"}, run.stdout[-2000:]
+
+
+@pytest.mark.slow
+def test_impl_that_exits_in_a_method_fails_there_and_the_run_ends_normally(
+    pytester: pytest.Pytester,
+) -> None:
+    for name in ("_base.py", "os_exit_in_method.py"):
+        shutil.copy(IMPLS / "hostile" / name, pytester.path / name)
+    pytester.makepyfile(test_mine="def test_conformance(impl, check):\n    check(impl)\n")
+    result = pytester.runpytest_subprocess(
+        "--impl", str(pytester.path / "os_exit_in_method.py"), "-k", FEW, "-p", "no:randomly"
+    )
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(["*the implementation's process exited with code 0 (in *"])
+    assert result.parseoutcomes()["passed"] > 0  # the checks before the exit, and the layers'

@@ -290,3 +290,26 @@ def test_check_reads_an_xfails_file(tmp_path: Path, capsys: pytest.CaptureFixtur
 def test_check_only_an_unknown_prefix(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "scratch", "--only", "nothing-"]) == 2
     assert capsys.readouterr().err == "error: --only nothing-: no check id starts with it\n"
+
+
+@pytest.mark.slow
+def test_an_implementation_that_fails_in_its_first_epoch_gets_a_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """forward_loss returning None: the run stops at epoch 0, and verify still reports (the
+    edge grid, the first wrong quantity, report.json), exit 1, with no traceback."""
+    impl = tmp_path / "none_loss.py"
+    impl.write_text(
+        "from scratch.tutorial import BinaryCrossEntropyLoss, Linear, Sigmoid\n"
+        "from scratch.tutorial import MyNetwork as Tutorial\n\n\n"
+        "class MyNetwork(Tutorial):\n"
+        "    def forward_loss(self, x, y):\n"
+        "        return None\n"
+    )
+    assert main(["verify", "--impl", str(impl), "--out", str(tmp_path / "out")]) == 1
+    out = capsys.readouterr().out
+    assert "DIVERGES: the run stopped at epoch 0" in out
+    assert "the first wrong quantity, in the order a derivation is read: MyNetwork loss" in out
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert report["verdict"] == "diverge"
+    assert report["trajectory"]["impl_loss"] == []
