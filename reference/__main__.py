@@ -59,34 +59,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     # Each implementation runs in a process of its own, under these limits (reference.isolation).
     limits = Limits()
-    c.add_argument(
-        "--import-timeout",
-        type=positive_float,
-        default=limits.import_s,
-        metavar="S",
-        help="seconds its import may take (the tutorial's code trains at import): %(default)s",
-    )
-    c.add_argument(
-        "--call-timeout",
-        type=positive_float,
-        default=limits.call_s,
-        metavar="S",
-        help="seconds one check's calls may take: %(default)s",
-    )
-    c.add_argument(
-        "--timeout",
-        type=positive_float,
-        default=limits.total_s,
-        metavar="S",
-        help="seconds all its checks may take: %(default)s",
-    )
-    c.add_argument(
-        "--memory-mb",
-        type=positive_int,
-        default=limits.memory_mb,
-        metavar="MB",
-        help="address space its process may take (the kernel's limit): %(default)s",
-    )
+    for flag, field, kind, metavar, what in (
+        ("--import-timeout", "import_s", positive_float, "S", "seconds its import may take"),
+        ("--call-timeout", "call_s", positive_float, "S", "seconds one check's calls may take"),
+        ("--timeout", "total_s", positive_float, "S", "seconds all its checks may take"),
+        ("--memory-mb", "memory_mb", positive_int, "MB", "address space its process may take"),
+    ):
+        c.add_argument(
+            flag,
+            type=kind,
+            default=getattr(limits, field),
+            metavar=metavar,
+            help=what + ": %(default)s",
+        )
     v = commands.add_parser("verify", help="train an implementation and torch side by side")
     v.add_argument(
         "--impl",

@@ -46,14 +46,16 @@ def what_differs(got: np.ndarray, expected: np.ndarray) -> str:
 
 def _clearly_close(got: np.ndarray, expected: np.ndarray, rtol: float, atol: float) -> bool:
     """Within half the tolerance everywhere, in float64 (equal values, NaN with NaN and inf
-    with inf included), and of the same shape and dtype: what torch's assert_close passes
-    whatever its rounding."""
+    with inf included, an infinity never near a finite value), and of the same shape and
+    dtype: what torch's assert_close passes whatever its rounding."""
     if got.shape != expected.shape or got.dtype != expected.dtype or got.dtype.kind == "c":
         return False
     g, e = got.astype(np.float64), expected.astype(np.float64)
     with np.errstate(all="ignore"):
         same = (g == e) | (np.isnan(g) & np.isnan(e))
-        near = np.abs(g - e) <= 0.5 * (atol + rtol * np.abs(e))
+        # Near applies to finite values only: an infinity is matched by itself alone.
+        finite = np.isfinite(g) & np.isfinite(e)
+        near = finite & (np.abs(g - e) <= 0.5 * (atol + rtol * np.abs(e)))
     return bool(np.all(same | near))
 
 

@@ -180,6 +180,7 @@ class Subject:
 
     def drive(self, ids: Sequence[str]) -> Iterator[Driven]:
         """Each check's drive, in order (one request for all of them)."""
+        self.ready()
         self.conn.send_bytes(wire.encode({"ids": list(ids)}))
         for check_id in ids:
             reply = self._receive(self.limits.call_s, check_id)

@@ -203,3 +203,13 @@ def test_a_changed_installed_copy_is_refused(tmp_path: Path) -> None:
     changed = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True)
     assert changed.returncode == 2
     assert "reference/tolerances.py): reinstall it" in changed.stdout
+
+
+def test_two_files_of_one_name_get_rows_of_their_own() -> None:
+    from reference.runner import names
+
+    assert names(["a/my_net.py", "b/my_net.py", "scratch"]) == {
+        "a/my_net.py": "a/my_net.py",
+        "b/my_net.py": "b/my_net.py",
+        "scratch": "scratch",
+    }

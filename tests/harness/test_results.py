@@ -73,3 +73,35 @@ def test_a_contract_breach_names_what_is_missing_as_data() -> None:
     text = report([Summary(str(CONTRACT), results)], {})
     missing = sorted({m for r in cannot for m in r.missing})
     assert f"lacks: {', '.join(missing)}" in text
+
+
+@pytest.mark.parametrize(
+    ("got", "expected", "close"),
+    [
+        ([50.0], [np.inf], False),  # an infinity is near nothing finite
+        ([np.inf], [np.inf], True),
+        ([-np.inf], [np.inf], False),
+        ([np.nan], [np.nan], True),
+        ([1.0], [1.0 + 1e-7], True),
+        ([1.0], [1.0 + 1e-3], False),
+    ],
+)
+def test_the_quick_comparison_agrees_with_torch(got: list, expected: list, close: bool) -> None:
+    """compare.mismatch passes clearly close values without torch; torch decides the rest."""
+    import torch
+
+    from reference.compare import mismatch
+    from reference.tolerances import tolerance
+
+    g, e = np.array(got, np.float32), np.array(expected, np.float32)
+    where = {"layer": "x", "quantity": "loss", "inputs": {}, "dtype": np.float32}
+    assert (mismatch(g, e, **where) is None) == close
+    tol = tolerance(np.float32, "loss")  # the table's, as mismatch takes it
+    try:
+        torch.testing.assert_close(
+            torch.tensor(g), torch.tensor(e), rtol=tol.rtol, atol=tol.atol, equal_nan=True
+        )
+        torch_close = True
+    except AssertionError:
+        torch_close = False
+    assert torch_close == close
