@@ -40,7 +40,7 @@ def test_an_exit_at_import_is_a_verdict_not_a_pass() -> None:
 def test_a_loop_in_a_method_is_stopped_at_the_call_limit() -> None:
     started = time.monotonic()
     apart = _apart("loop_in_method", Limits(import_s=30, call_s=2, total_s=60))
-    assert time.monotonic() - started < 20
+    assert time.monotonic() - started < 60  # stopped at the limit, not hung
     stopped = apart.stopped
     assert stopped is not None
     assert stopped.what == "ran past the time limit of 2 s"
@@ -122,6 +122,7 @@ def test_output_is_kept_out_of_the_verdict_and_counted() -> None:
 @pytest.mark.slow
 def test_a_daemon_started_at_import_is_ended_with_the_process() -> None:
     with Subject(str(HOSTILE / "daemon_at_import.py"), QUICK) as subject:
+        subject.ready()  # imported: the daemon is started
         # The daemon, in a session of its own, holds the subject's token in its environment.
         assert len(_descendants(subject.token)) == 2
     time.sleep(0.5)  # the kernel reaps what was killed
