@@ -42,6 +42,7 @@ from reference.checks.base import Driven, Profile
 from reference.records import ALL, TUTORIAL, Record
 from reference.results import Result
 from reference.subject import ImplementationError, impl_id, load_impl, missing
+from reference.training import Setup, impl_run
 
 TOKEN = "BCE_HARNESS_SUBJECT"  # in the environment of every process an implementation starts
 
@@ -129,6 +130,9 @@ class Subject:
         paths = [root, os.getcwd(), *filter(None, [env.get("PYTHONPATH")])]
         env["PYTHONPATH"] = os.pathsep.join(paths)
         if spec.endswith(".py") or Path(spec).is_file():
+            if not Path(spec).expanduser().is_file():
+                shutil.rmtree(self.folder, ignore_errors=True)
+                raise Stopped(f"implementation file not found: {spec}")
             spec = str(Path(spec).expanduser().resolve())
         with (self.folder / "stdout").open("wb") as out, (self.folder / "stderr").open("wb") as err:
             self.process = subprocess.Popen(
@@ -189,6 +193,18 @@ class Subject:
                 raised=tuple(reply["raised"]) if reply.get("raised") else None,
                 missing=tuple(reply.get("missing") or ()),
             )
+
+    def call(self, name: str, **kwargs: Any) -> Any:
+        """One of :data:`CALLS` in the implementation's process (a run, the contract), its
+        data back, under the implementation's whole time limit; Stopped if the process
+        stops, and the implementation's exception as ``Driven.raised``."""
+        self.ready()
+        self.conn.send_bytes(wire.encode({"call": name, "kwargs": kwargs}))
+        reply = self._receive(self.limits.total_s, name)
+        return Driven(
+            data=reply.get("data"),
+            raised=tuple(reply["raised"]) if reply.get("raised") else None,
+        )
 
     def _receive(self, limit: float, check_id: str) -> dict[str, Any]:
         left = self.limits.total_s - (time.monotonic() - self.started)
@@ -289,9 +305,9 @@ def run_apart(
     a process of its own, judged here, in order; ``devices`` default to torch's (found while
     the implementation imports)."""
     results: list[Result] = []
-    subject = Subject(spec, limits)
-    devices = tuple(devices) if devices is not None else torch_devices()
     try:
+        subject = Subject(spec, limits)
+        devices = tuple(devices) if devices is not None else torch_devices()
         subject.ready()
     except Stopped as stopped:
         return Apart(results, stopped)  # at import: its output is the import's
@@ -405,6 +421,9 @@ def _serve(conn: Connection) -> None:
     checks = {c.id: c for c in all_checks(impl, devices=("cpu", "cuda"))}
     while True:
         request = wire.decode(conn.recv_bytes())
+        if "call" in request:
+            conn.send_bytes(_called(impl, request["call"], request["kwargs"]))
+            continue
         if request["ids"] is None:
             return
         for check_id in request["ids"]:
@@ -417,6 +436,25 @@ def _serve(conn: Connection) -> None:
             except (TypeError, ValueError) as exc:  # not data: the harness names it
                 message = wire.encode({"raised": ("an unreadable value", str(exc))})
             conn.send_bytes(message)
+
+
+def _train(impl: ModuleType, setup: dict[str, Any], **run: Any) -> dict[str, Any]:
+    return impl_run(impl, setup=Setup(**setup), **run)
+
+
+# What the harness may ask of the implementation's process besides the checks' drives: a
+# training run (verify's), and what the implementation lacks of a contract.
+CALLS: dict[str, Callable[..., Any]] = {
+    "train": _train,
+    "missing": lambda impl, needs: missing(impl, needs),
+}
+
+
+def _called(impl: ModuleType, name: str, kwargs: dict[str, Any]) -> bytes:
+    try:
+        return wire.encode({"data": CALLS[name](impl, **kwargs)})
+    except BaseException as exc:  # the implementation's, whatever it is: the harness names it
+        return wire.encode({"raised": (type(exc).__name__, str(exc))})
 
 
 def main(argv: list[str]) -> int:

@@ -8,7 +8,6 @@ convention.
 from __future__ import annotations
 
 import itertools
-import sys
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
@@ -182,6 +181,68 @@ def torch_run(
     return losses, params
 
 
+def impl_run(
+    impl: ModuleType, seed: int, epochs: int, lr: float, dtype: Any, setup: Setup = Setup()
+) -> dict[str, Any]:
+    """The implementation's side of a run, as data: its network's layers as torch specs (read
+    from its own layers before training), each epoch's loss and weights, its final weights,
+    and the exception that ended it, if one did."""
+    dtype = np.dtype(dtype)
+    net = setup.build(impl, seed, dtype)
+    try:
+        specs = layer_specs(net, setup.attributes)
+    except ValueError as exc:  # a layer with no torch mapping
+        return {"no_mapping": str(exc)}
+    data = setup.batches(dtype)
+    losses: list[float] = []
+    params: list[dict[str, np.ndarray]] = []
+    crash = None
+    for epoch in range(epochs):
+        total = 0.0
+        try:
+            with np.errstate(all="ignore"):  # a divergent run is reported, not warned about
+                for x, y in data:
+                    total += float(net.forward_loss(x, y))
+                    net.update_weights(x, y, lr)
+        except Exception as exc:
+            crash = f"epoch {epoch}: the implementation raised {exc!r}"
+            break
+        losses.append(total)
+        params.append({k: np.array(v, copy=True) for k, v in setup.params(net).items()})
+    final = {k: np.array(v, copy=True) for k, v in setup.params(net).items()}
+    return {
+        "specs": [[kind, list(weights)] for kind, weights in specs],
+        "losses": losses,
+        "params": params,
+        "final": final,
+        "crash": crash,
+    }
+
+
+def side_by_side(
+    run: dict[str, Any], epochs: int, lr: float, dtype: Any, device: str, setup: Setup = Setup()
+) -> Trajectory:
+    """torch's side of a run: its twin built from the implementation's own layers, trained on
+    the same data from the same weights, and both sides' trajectories compared."""
+    dtype = np.dtype(dtype)
+    specs: list[LayerSpec] = [(kind, tuple(np.asarray(w) for w in ws)) for kind, ws in run["specs"]]
+    twin = SequentialTwin(specs, setup.reduction, lr, device, dtype)
+    torch_losses, torch_params = torch_run(twin, setup.batches(dtype), epochs)
+    t = Trajectory(crash=run["crash"])
+    for epoch, (total, params) in enumerate(zip(run["losses"], run["params"], strict=True)):
+        weights, biases = _split(torch_params[epoch])
+        mine_w, mine_b = _split(params)
+        t.impl_loss.append(total)
+        t.torch_loss.append(torch_losses[epoch])
+        t.max_dw.append(_max_abs_all(mine_w, weights))
+        t.max_db.append(_max_abs_all(mine_b, biases))
+        t.w_scale.append(max(float(np.abs(w).max()) for w in weights))
+        t.b_scale.append(max(float(np.abs(b).max()) for b in biases))
+    t.impl_weights = tuple(run["final"].values())
+    t.torch_weights = tuple(torch_params[len(t.impl_loss) - 1].values()) if t.impl_loss else ()
+    return t
+
+
 def train_side_by_side(
     impl: ModuleType,
     seed: int,
@@ -192,37 +253,12 @@ def train_side_by_side(
     setup: Setup = Setup(),
 ) -> Trajectory:
     """Both trained on the setup's data from the implementation's own initial weights (cast
-    to dtype); an exception the implementation raises ends the run, and is recorded."""
-    dtype = np.dtype(dtype)
-    net = setup.build(impl, seed, dtype)
-    torch_losses, torch_params = torch_run(
-        setup.twin(net, lr, device, dtype), setup.batches(dtype), epochs
-    )
-    data = setup.batches(dtype)
-    t = Trajectory()
-    for epoch in range(epochs):
-        if epochs >= 500 and epoch % (epochs // 10) == 0 and epoch:
-            print(f"  ... epoch {epoch}/{epochs}", file=sys.stderr, flush=True)
-        total = 0.0
-        try:
-            with np.errstate(all="ignore"):  # a divergent run is reported, not warned about
-                for x, y in data:
-                    total += float(net.forward_loss(x, y))
-                    net.update_weights(x, y, lr)
-        except Exception as exc:
-            t.crash = f"epoch {epoch}: the implementation raised {exc!r}"
-            break
-        weights, biases = _split(torch_params[epoch])
-        mine_w, mine_b = _split(setup.params(net))
-        t.impl_loss.append(total)
-        t.torch_loss.append(torch_losses[epoch])
-        t.max_dw.append(_max_abs_all(mine_w, weights))
-        t.max_db.append(_max_abs_all(mine_b, biases))
-        t.w_scale.append(max(float(np.abs(w).max()) for w in weights))
-        t.b_scale.append(max(float(np.abs(b).max()) for b in biases))
-    t.impl_weights = tuple(setup.params(net).values())
-    t.torch_weights = tuple(torch_params[len(t.impl_loss) - 1].values()) if t.impl_loss else ()
-    return t
+    to dtype), in this process; an exception the implementation raises ends the run, and is
+    recorded; a layer with no torch mapping is a ValueError."""
+    run = impl_run(impl, seed, epochs, lr, dtype, setup)
+    if "no_mapping" in run:
+        raise ValueError(run["no_mapping"])
+    return side_by_side(run, epochs, lr, dtype, device, setup)
 
 
 def first_parting(t: Trajectory, dtype: Any) -> dict[str, Any] | None:

@@ -74,7 +74,9 @@ def evidence(
         return base
     math = exact[oracle.MATHEMATICS]
     ulps = {"torch": oracle.ulps(torch, math, dtype)}
-    if np.size(got_a) == len(math):  # a value of another size has no ulps to count
+    # A value of another size, or not a number (an object that crossed as its repr), has no
+    # ulps to count.
+    if np.size(got_a) == len(math) and got_a.dtype.kind in "biuf":
         ulps = {"got": oracle.ulps(got_a, math, dtype), **ulps}
     tutorial = _tutorial_value(record, a, quantity)
     if tutorial is not None:

@@ -13,40 +13,47 @@ import json
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import numpy as np
 
-from reference import subject
-from reference.checks import run_checks
-from reference.checks.edges import edge_outcome, judge_edge
+from reference.checks import all_checks, result_of
+from reference.checks.base import Profile
+from reference.checks.edges import judge_edge
+from reference.isolation import Stopped, Subject
 from reference.records import ALL, TUTORIAL, EdgePoint, Record, edge_points
 from reference.results import Status
-from reference.training import Setup, Trajectory, first_parting, train_side_by_side
+from reference.training import Setup, Trajectory, first_parting, side_by_side
 from reference.verdicts import summary_line
 from scratch.data import LR, PUBLISHED_LOSSES, SEED
 
 AGREE, DIVERGE, CANNOT_RUN = 0, 1, 2
 
 
-def checked_layers(impl: ModuleType, setup: Setup) -> tuple[Record, ...]:
+def checked_layers(profile: Profile, setup: Setup) -> tuple[Record, ...]:
     """The tutorial's records for its network; for the two-layer network, every record that
     applies to the implementation (its layers on batches, its activations, the network)."""
     if setup.network == "tutorial":
         return TUTORIAL
-    return tuple(layer for layer in ALL if layer.applies(impl))
+    return tuple(layer for layer in ALL if profile.of_record(layer)[0])
 
 
 def edge_verdicts(
-    impl: ModuleType, device: str, expect: str, points: list[EdgePoint]
+    impl: Subject, device: str, expect: str, points: list[EdgePoint]
 ) -> dict[str, list[str]]:
     """The edge grid, graded: points that match torch, passes that differ from torch (closer
     to the mathematics, a named convention), known divergences, and failures with the exact
-    value and each side's error in ulps."""
-    out: dict[str, list[str]] = {"match": [], "graded": [], "known": [], "fail": []}
+    value and each side's error in ulps. The implementation's values come from its process
+    (each point's edge check's drive), the verdicts from this one."""
+    ids = []
     for point in points:
-        verdict = judge_edge(point, edge_outcome(point, impl), device, expect=expect)
+        path = impl.profile.of_record(point.record)[1][0]
+        ids.append(f"edge-{point.id}-" + "-".join(p for p in (path, "cpu") if p))
+    out: dict[str, list[str]] = {"match": [], "graded": [], "known": [], "fail": []}
+    for point, driven in zip(points, impl.drive(ids), strict=True):
+        raised = driven.raised
+        outcome = driven.data if raised is None else {"raised": f"{raised[0]}({raised[1]!r})"}
+        verdict = judge_edge(point, outcome, device, expect=expect)
         out["known"] += [f"{point.id} {known.text}" for known in verdict.known]
         out["graded"] += [f"{point.id} {note.text}" for note in verdict.notes]
         out["fail"] += [summary_line(f, point.dtype, point.id) for f in verdict.failures]
@@ -56,22 +63,20 @@ def edge_verdicts(
 
 
 def first_wrong_quantity(
-    impl: ModuleType, expect: str, layers: tuple[Record, ...]
+    impl: Subject, expect: str, layers: tuple[Record, ...]
 ) -> dict[str, str] | None:
     """Which quantity is wrong: the first failing check of each layer's partials (a whole
     run only says that the loss or the weights parted, and the loss parts first)."""
-    results = run_checks(
-        impl,
-        expect=expect,
-        devices=("cpu",),
-        layers=layers,
-        select=lambda check_id: check_id.startswith(("partials-", "edge-")),
-        stop_at_first_failure=True,
-    )
-    failed = [r for r in results if r.status == Status.FAILED]
-    if not failed:
-        return None
-    return {"check": failed[0].check, "layer": failed[0].layer, "quantity": failed[0].quantity}
+    checks = [
+        c
+        for c in all_checks(expect=expect, devices=("cpu",), layers=layers, profile=impl.profile)
+        if c.id.startswith(("partials-", "edge-"))
+    ]
+    for check, driven in zip(checks, impl.drive([c.id for c in checks]), strict=True):
+        result = result_of(check, driven)
+        if result.status == Status.FAILED:
+            return {"check": result.check, "layer": result.layer, "quantity": result.quantity}
+    return None
 
 
 def report_epochs(epochs: int) -> list[int]:
@@ -158,12 +163,18 @@ def verify(settings: Settings, out_dir: Path) -> int:
     """Run the main job; print the report; write report.json and verify.png; return the code."""
     s = settings
     try:
-        impl = subject.load_impl(s.impl)
-    except subject.ImplementationError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        impl = Subject(s.impl)  # the implementation runs in a process of its own
+        impl.ready()
+    except Stopped as stopped:
+        print(f"error: {stopped.what}", file=sys.stderr)
         return CANNOT_RUN
+    with impl:
+        return _verify(s, impl, out_dir)
+
+
+def _verify(s: Settings, impl: Subject, out_dir: Path) -> int:
     setup = s.setup
-    lacks = subject.missing(impl, setup.needs)
+    lacks = impl.call("missing", needs=list(setup.needs)).data
     if lacks:
         print(
             f"error: {s.impl} breaks the tutorial's API; missing: {', '.join(lacks)}",
@@ -180,10 +191,19 @@ def verify(settings: Settings, out_dir: Path) -> int:
         f"{setup.data} data, seed {s.seed}, {s.epochs} epochs, lr {s.lr:g}, {s.dtype}, {s.device}"
     )
     try:
-        traj = train_side_by_side(impl, s.seed, s.epochs, s.lr, np.dtype(s.dtype), s.device, setup)
-    except ValueError as exc:  # a layer with no torch mapping
-        print(f"error: {exc}", file=sys.stderr)
+        run = impl.call(
+            "train", seed=s.seed, epochs=s.epochs, lr=s.lr, dtype=s.dtype, setup=asdict(setup)
+        )
+    except Stopped as stopped:
+        print(f"DIVERGES: the implementation's process {stopped}")
+        return DIVERGE
+    if run.raised is not None:  # made before its first epoch: the network's constructor
+        print(f"error: {s.impl} raised {run.raised[0]} building its network: {run.raised[1]}")
         return CANNOT_RUN
+    if "no_mapping" in run.data:  # a layer with no torch mapping
+        print(f"error: {run.data['no_mapping']}", file=sys.stderr)
+        return CANNOT_RUN
+    traj = side_by_side(run.data, s.epochs, s.lr, np.dtype(s.dtype), s.device, setup)
     crash = traj.crash
     parting = first_parting(traj, s.dtype)
 
@@ -206,7 +226,7 @@ def verify(settings: Settings, out_dir: Path) -> int:
                 f"{r['impl']!r} ({r['impl_ulps']:+.2f} ulp); torch {r['torch']!r} "
                 f"({r['torch_ulps']:+.2f} ulp)"
             )
-    layers = checked_layers(impl, setup)
+    layers = checked_layers(impl.profile, setup)
     points = edge_points(layers)
     edges = edge_verdicts(impl, s.device, s.expect, points)
     print(

@@ -214,3 +214,15 @@ def test_two_files_of_one_name_get_rows_of_their_own() -> None:
         "b/my_net.py": "b/my_net.py",
         "scratch": "scratch",
     }
+
+
+@pytest.mark.slow
+def test_verify_of_a_file_that_exits_in_a_method_reports_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from reference.__main__ import main
+
+    spec = str(HOSTILE / "os_exit_in_method.py")
+    assert main(["verify", "--impl", spec, "--epochs", "3", "--out", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "DIVERGES: the implementation's process exited with code 0 (in train)" in out

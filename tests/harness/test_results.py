@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import pickle
+from typing import Any
 
 import numpy as np
 import pytest
@@ -94,7 +95,7 @@ def test_the_quick_comparison_agrees_with_torch(got: list, expected: list, close
     from reference.tolerances import tolerance
 
     g, e = np.array(got, np.float32), np.array(expected, np.float32)
-    where = {"layer": "x", "quantity": "loss", "inputs": {}, "dtype": np.float32}
+    where: dict[str, Any] = {"layer": "x", "quantity": "loss", "inputs": {}, "dtype": np.float32}
     assert (mismatch(g, e, **where) is None) == close
     tol = tolerance(np.float32, "loss")  # the table's, as mismatch takes it
     try:
