@@ -367,17 +367,19 @@ def parametrize_with_checks(
     expected_failures: Mapping[str, str] | None = None,
     devices: Sequence[str] | None = None,
     layers: tuple[Record, ...] = ALL,
+    apart: bool = True,
 ) -> Any:
     """scikit-learn's shape: ``@parametrize_with_checks(["my_net.py"])`` on
     ``def test_mine(impl, check): check(impl)`` runs every check against each implementation,
     one test each, with readable ids; each implementation in a process of its own (a module
-    given is loaded again there from its file; one with no file, or checks of records of
-    your own, run in this process). ``expected_failures`` maps check ids to reasons: those
-    checks are marked xfail; an id that matches no check is an error."""
+    given is loaded again there from its file; one with no file, checks of records of your
+    own, or ``apart=False`` for code you trust, run in this process). ``expected_failures``
+    maps check ids to reasons: those checks are marked xfail; an id that matches no check is
+    an error."""
     import pytest
 
     expected_failures = dict(expected_failures or {})
-    apart = all(record in ALL for record in layers)
+    apart = apart and all(record in ALL for record in layers)
     params, seen = [], set()
     for spec in impls:
         file = spec if isinstance(spec, str) else getattr(spec, "__file__", None)

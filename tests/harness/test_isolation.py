@@ -29,6 +29,7 @@ def _apart(name: str, limits: Limits = QUICK) -> Apart:
     return run_apart(str(HOSTILE / f"{name}.py"), select=lambda i: i.startswith(FEW), limits=limits)
 
 
+@pytest.mark.slow
 def test_an_exit_at_import_is_a_verdict_not_a_pass() -> None:
     apart = _apart("exit_at_import")
     assert apart.stopped is not None
@@ -37,6 +38,7 @@ def test_an_exit_at_import_is_a_verdict_not_a_pass() -> None:
     assert apart.results == []
 
 
+@pytest.mark.slow
 def test_a_loop_in_a_method_is_stopped_at_the_call_limit() -> None:
     started = time.monotonic()
     apart = _apart("loop_in_method", Limits(import_s=30, call_s=2, total_s=60))

@@ -26,6 +26,7 @@ def elsewhere(pytester: pytest.Pytester) -> Path:
     return pytester.path
 
 
+@pytest.mark.slow  # 5-12 s: it starts the implementation's process (and pytest)
 def test_impl_with_a_space_and_a_file_outside_the_clone(
     pytester: pytest.Pytester, elsewhere: Path
 ) -> None:

@@ -113,6 +113,7 @@ def test_verify_two_layer_names_a_missing_network(
     assert "missing: class TwoLayerNetwork" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # 5-12 s: it starts the implementation's process (and pytest)
 def test_verify_on_the_tutorial_settings_compares_published_losses(tmp_path: Path) -> None:
     from reference.tolerances import PUBLISHED_ULPS
 
@@ -235,6 +236,7 @@ def test_check_passes_the_tutorial_and_lists_its_known_divergences(
     assert "zero-times-log-zero: " in out
 
 
+@pytest.mark.slow  # 5-12 s: it starts the implementation's process (and pytest)
 def test_check_names_the_slip_and_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
     argv = ["check", str(IMPLS / "broken_sign.py"), "--only", "partials-", "--only", "edge-"]
     assert main(argv) == 1
