@@ -152,11 +152,12 @@ class Subject:
         self._profile: Profile | None = None
         self._lacks: list[str] = []
 
-    def ready(self) -> None:
+    def ready(self) -> Profile:
         """Wait for the implementation's import (the harness's side goes on with its own
-        start meanwhile); :class:`Stopped` if it fails or runs past the limit."""
+        start meanwhile) and return what it has of the records; :class:`Stopped` if the
+        import fails or runs past the limit."""
         if self._profile is not None:
-            return
+            return self._profile
         try:
             hello = self._receive(self.limits.import_s, "")
             if "import_error" in hello:
@@ -168,13 +169,12 @@ class Subject:
         step_paths = tuple(tuple(p) for p in hello["paths"])
         self._profile = Profile(ALL, tuple(hello["applies"]), step_paths)
         self._lacks = list(hello["lacks"])
+        return self._profile
 
     @property
     def profile(self) -> Profile:
         """What it has of the records (read in its process)."""
-        self.ready()
-        assert self._profile is not None  # ready() set it or raised
-        return self._profile
+        return self.ready()
 
     @property
     def lacks(self) -> list[str]:

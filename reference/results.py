@@ -13,7 +13,7 @@ as strings, so the JSON is strict).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
@@ -200,6 +200,3 @@ class Result:
             findings=tuple(Finding.from_json(f) for f in d["findings"]),
             missing=tuple(d["missing"]),
         )
-
-    def with_status(self, status: Status, message: str) -> Result:
-        return replace(self, status=status, message=message)

@@ -243,24 +243,6 @@ def side_by_side(
     return t
 
 
-def train_side_by_side(
-    impl: ModuleType,
-    seed: int,
-    epochs: int,
-    lr: float,
-    dtype: Any,
-    device: str,
-    setup: Setup = Setup(),
-) -> Trajectory:
-    """Both trained on the setup's data from the implementation's own initial weights (cast
-    to dtype), in this process; an exception the implementation raises ends the run, and is
-    recorded; a layer with no torch mapping is a ValueError."""
-    run = impl_run(impl, seed, epochs, lr, dtype, setup)
-    if "no_mapping" in run:
-        raise ValueError(run["no_mapping"])
-    return side_by_side(run, epochs, lr, dtype, device, setup)
-
-
 def first_parting(t: Trajectory, dtype: Any) -> dict[str, Any] | None:
     """The first epoch where the loss or the weights part beyond the tolerance table."""
     loss_tol, w_tol = tolerance(dtype, "trajectory"), tolerance(dtype, "trained weights")

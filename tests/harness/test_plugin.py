@@ -152,3 +152,25 @@ def test_impl_that_exits_in_a_method_fails_there_and_the_run_ends_normally(
     assert result.ret == 1
     result.stdout.fnmatch_lines(["*the implementation's process exited with code 0 (in *"])
     assert result.parseoutcomes()["passed"] > 0  # the checks before the exit, and the layers'
+
+
+@pytest.mark.slow
+def test_parametrize_with_checks_on_a_file_that_rewrites_the_harness_still_fails_it(
+    pytester: pytest.Pytester,
+) -> None:
+    """The decorator's way in: a slip that patches the harness, numpy and exits 0 at the end
+    runs in its own process, and its wrong derivative fails here."""
+    for name in ("_base.py", "patches_the_harness.py"):
+        shutil.copy(IMPLS / "hostile" / name, pytester.path / name)
+    pytester.makepyfile(
+        test_mine="""
+        from reference.checks import parametrize_with_checks
+
+        @parametrize_with_checks(["patches_the_harness.py"])
+        def test_mine(impl, check):
+            check(impl)
+        """
+    )
+    result = pytester.runpytest_subprocess("-k", FEW, "-p", "no:randomly", "-q")
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(["*FAILED*patches_the_harness-partials-Sigmoid-1x1-float64-seed0*"])
