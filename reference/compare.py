@@ -2,12 +2,61 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import numpy as np
 
-from reference.results import Finding
+from reference.results import Finding, Quantity, Value
 from reference.tolerances import tolerance
+
+# The quantities compared while a check is judged (observing), in order.
+_observed: ContextVar[list[Quantity] | None] = ContextVar("observed", default=None)
+
+
+@contextmanager
+def observing() -> Iterator[list[Quantity]]:
+    """Collect every quantity :func:`observe` is told of meanwhile, in order."""
+    seen: list[Quantity] = []
+    token = _observed.set(seen)
+    try:
+        yield seen
+    finally:
+        _observed.reset(token)
+
+
+def observe(
+    got: Any,
+    expected: Any,
+    *,
+    layer: str,
+    quantity: str,
+    inputs: dict[str, Any],
+    dtype: Any,
+    tolerance_of: str | None = None,
+) -> None:
+    """Keep the implementation's value of a quantity and the reference's, if observing: the
+    comparisons of the implementation with its reference call this (not those of a
+    convention's or a slip's value)."""
+    seen = _observed.get()
+    if seen is None:
+        return
+    tol = tolerance(dtype, tolerance_of or quantity)
+    got_a = np.asarray(got)
+    numbers = got_a.dtype.kind in "biufc"
+    seen.append(
+        Quantity(
+            layer,
+            quantity,
+            Value.of(got_a) if numbers else None,
+            Value.of(expected),
+            tol.rtol,
+            tol.atol,
+            {k: Value.of(v) for k, v in inputs.items()},
+        )
+    )
 
 
 class CheckFailure(AssertionError):
@@ -110,7 +159,9 @@ def mismatch(
 
 
 def assert_match(got: Any, expected: Any, **where: Any) -> None:
-    """Fail with :func:`mismatch`'s report unless ``got`` matches ``expected``."""
+    """Fail with :func:`mismatch`'s report unless ``got`` matches ``expected`` (an observed
+    comparison)."""
+    observe(got, expected, **where)
     report = mismatch(got, expected, **where)
     if report is not None:
         raise CheckFailure(report, where["layer"], where["quantity"])

@@ -13,13 +13,13 @@ as strings, so the JSON is strict).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
 from typing import Any
 
 import numpy as np
 
-__all__ = ["Evidence", "Finding", "Grade", "Result", "Status", "Value"]
+__all__ = ["Evidence", "Finding", "Grade", "Quantity", "Result", "Status", "Value"]
 
 
 class Status(StrEnum):
@@ -45,13 +45,24 @@ def _plain(x: float) -> float | str:
     return x if math.isfinite(x) else repr(x)  # 'nan', 'inf', '-inf': strict JSON
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Value:
-    """An array as data: dtype, shape and its elements (float64 holds every float32 exactly)."""
+    """An array as data: dtype, shape and its elements (float64 holds every float32 exactly).
+    Two values are equal when every element has the same bits (NaN equals NaN, -0.0 is not
+    0.0): the test of "unchanged" in a regression check."""
 
     dtype: str
     shape: tuple[int, ...]
     data: tuple[Any, ...]  # flattened, C order
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.dtype, self.shape, tuple(map(repr, self.data)))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Value) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
 
     @classmethod
     def of(cls, array: Any) -> Value:
@@ -70,14 +81,23 @@ class Value:
         return np.array(self.data, dtype=np.float64).astype(self.dtype).reshape(self.shape)
 
     def to_json(self) -> dict[str, Any]:
-        data = [_plain(v) if isinstance(v, float) else v for v in self.data]
+        # A float32's shortest repr is its own (0.1, not 0.10000000149011612): from_json reads
+        # it back through the dtype, to the same bits.
+        narrow = self.dtype in ("float32", "float16")
+        short = (lambda v: float(str(np.dtype(self.dtype).type(v)))) if narrow else float
+        data = [_plain(short(v)) if isinstance(v, float) else v for v in self.data]
         return {"dtype": self.dtype, "shape": list(self.shape), "data": data}
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> Value:
-        kind = np.dtype(d["dtype"]).kind if not d["dtype"].startswith("str") else "U"
-        data = tuple(float(v) for v in d["data"]) if kind in "fc" else tuple(d["data"])
-        return cls(d["dtype"], tuple(d["shape"]), data)
+        dtype = d["dtype"]
+        kind = np.dtype(dtype).kind if not dtype.startswith("str") else "U"
+        if kind in "fc":
+            exact = np.array([float(v) for v in d["data"]], np.float64).astype(dtype)
+            data: tuple[Any, ...] = tuple(float(v) for v in exact.astype(np.float64))
+        else:
+            data = tuple(d["data"])
+        return cls(dtype, tuple(d["shape"]), data)
 
 
 @dataclass(frozen=True)
@@ -125,6 +145,55 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class Quantity:
+    """One quantity a check compared, pass or fail: the implementation's value and the
+    reference's (torch's, or a stored torch run's), with the tolerance it was held to and the
+    input; ``exact`` is the mathematics' value where the verdict computed it. What a
+    regression check compares between two versions (reference.regression)."""
+
+    layer: str
+    quantity: str
+    got: Value | None  # None: not an array of numbers (it crossed as an object, or None)
+    reference: Value
+    rtol: float
+    atol: float
+    inputs: dict[str, Value] = field(default_factory=dict)
+    exact: tuple[float, ...] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "layer": self.layer,
+            "quantity": self.quantity,
+            "got": self.got.to_json() if self.got else None,
+            # Bit for bit the implementation's value, as it often is: said, not repeated.
+            "reference": "got" if self.reference == self.got else self.reference.to_json(),
+            "rtol": self.rtol,
+            "atol": self.atol,
+            "inputs": {k: v.to_json() for k, v in self.inputs.items()},
+        }
+        if self.exact is not None:
+            d["exact"] = [_plain(v) for v in self.exact]
+        return d
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Quantity:
+        got = Value.from_json(d["got"]) if d["got"] is not None else None
+        reference = got if d["reference"] == "got" else Value.from_json(d["reference"])
+        if reference is None:
+            raise ValueError("a quantity's reference is 'got', and got is None")
+        return cls(
+            d["layer"],
+            d["quantity"],
+            got,
+            reference,
+            d["rtol"],
+            d["atol"],
+            {k: Value.from_json(v) for k, v in d["inputs"].items()},
+            tuple(float(v) for v in d["exact"]) if "exact" in d else None,
+        )
+
+
+@dataclass(frozen=True)
 class Finding:
     """The verdict on one quantity that did not simply match torch.
 
@@ -160,7 +229,8 @@ class Result:
 
     A failure's ``layer`` and ``quantity`` name the first wrong quantity; ``message`` is the
     rendered text (the failure in full, or the notes of a pass); ``missing`` is what a check
-    that cannot run needs and the implementation lacks.
+    that cannot run needs and the implementation lacks; ``quantities`` every quantity it
+    compared, in order, up to the first wrong one.
     """
 
     check: str
@@ -171,6 +241,7 @@ class Result:
     grade: Grade | None = None
     findings: tuple[Finding, ...] = ()
     missing: tuple[str, ...] = ()
+    quantities: tuple[Quantity, ...] = ()
 
     @property
     def failed(self) -> bool:
@@ -186,10 +257,23 @@ class Result:
             "grade": str(self.grade) if self.grade is not None else None,
             "findings": [f.to_json() for f in self.findings],
             "missing": list(self.missing),
+            # The quantities of a check mostly share their input: each distinct one once.
+            "inputs": [{k: v.to_json() for k, v in i.items()} for i in self._inputs()],
+            "quantities": [
+                {**q.to_json(), "inputs": self._inputs().index(q.inputs)} for q in self.quantities
+            ],
         }
+
+    def _inputs(self) -> list[dict[str, Value]]:
+        distinct: list[dict[str, Value]] = []
+        for q in self.quantities:
+            if q.inputs not in distinct:
+                distinct.append(q.inputs)
+        return distinct
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> Result:
+        inputs = [{k: Value.from_json(v) for k, v in i.items()} for i in d["inputs"]]
         return cls(
             check=d["check"],
             status=Status(d["status"]),
@@ -199,4 +283,8 @@ class Result:
             grade=Grade(d["grade"]) if d["grade"] is not None else None,
             findings=tuple(Finding.from_json(f) for f in d["findings"]),
             missing=tuple(d["missing"]),
+            quantities=tuple(
+                replace(Quantity.from_json({**q, "inputs": {}}), inputs=inputs[q["inputs"]])
+                for q in d["quantities"]
+            ),
         )

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from reference import oracle
-from reference.compare import mismatch, what_differs
+from reference.compare import mismatch, observe, what_differs
 from reference.diagnosis import diagnose
 from reference.divergences import lookup, same_value
 from reference.records import Record
@@ -133,6 +133,7 @@ def judge(
     """The verdict on ``got`` for ``quantity`` at the inputs ``a``; ``edge_key`` (dtype,
     inputs) looks the point up in the register."""
     layer = record.name
+    observe(got, torch, layer=layer, quantity=quantity, inputs=a, dtype=dtype)
     report = mismatch(got, torch, layer=layer, quantity=quantity, inputs=a, dtype=dtype)
     if report is None:
         return Finding(layer, quantity, PASS)

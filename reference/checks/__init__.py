@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -39,9 +40,9 @@ from reference.checks.base import (
     Notes,
     Profile,
 )
-from reference.compare import CheckFailure
+from reference.compare import CheckFailure, observing
 from reference.records import ALL, Record
-from reference.results import Grade, Result, Status
+from reference.results import Grade, Quantity, Result, Status
 from reference.verdicts import EXPECTATIONS
 
 __all__ = [
@@ -122,7 +123,14 @@ def run_one(check: Check, impl: ModuleType, expected_failures: Mapping[str, str]
 
 
 def result_of(check: Check, driven: Driven, expected_failures: Mapping[str, str] = {}) -> Result:
-    """The result of one check, judged from what its drive came back with."""
+    """The result of one check, judged from what its drive came back with, with every
+    quantity it compared."""
+    with observing() as seen:
+        result = _judged(check, driven, expected_failures)
+    return replace(result, quantities=_with_exact(seen, result.findings))
+
+
+def _judged(check: Check, driven: Driven, expected_failures: Mapping[str, str]) -> Result:
     try:
         notes = check.judged(driven)
     except ContractBreach as exc:
@@ -138,6 +146,21 @@ def result_of(check: Check, driven: Driven, expected_failures: Mapping[str, str]
         return Result(check.id, Status.KNOWN, str(exc), grade=Grade.KNOWN, findings=exc.findings)
     message = "; ".join(n.text for n in notes)
     return Result(check.id, Status.PASSED, message, grade=_grade(notes), findings=notes)
+
+
+def _with_exact(seen: list[Quantity], findings: Notes) -> tuple[Quantity, ...]:
+    """The quantities, each with the exact value where a finding computed it."""
+    exact = {
+        (f.layer, f.quantity): f.evidence.exact
+        for f in findings
+        if f.evidence is not None and f.evidence.exact is not None
+    }
+    return tuple(
+        replace(q, exact=e)
+        if (e := exact.get((q.layer, q.quantity))) and len(e) == len(q.reference.data)
+        else q
+        for q in seen
+    )
 
 
 def run_checks(

@@ -106,3 +106,35 @@ def test_the_quick_comparison_agrees_with_torch(got: list, expected: list, close
     except AssertionError:
         torch_close = False
     assert torch_close == close
+
+
+def test_every_compared_quantity_is_data_pass_or_fail(slip_results: list[Result]) -> None:
+    """A regression check compares quantities that passed too: each check keeps every one it
+    compared, the implementation's value beside the reference's, up to the first wrong."""
+    partials = next(r for r in slip_results if r.check.startswith("partials-Sigmoid-3x4"))
+    names = [q.quantity for q in partials.quantities]
+    assert names[0] == "yhat"  # passed: the slip's forward is the tutorial's
+    assert names[-1] == "dyhat/dz"  # the first wrong one ends the check
+    yhat, grad = partials.quantities[0], partials.quantities[-1]
+    z = yhat.inputs["z"].array().astype(np.float64)
+    s = 1 / (1 + np.exp(-z))
+    assert np.allclose(yhat.got.array(), s, rtol=1e-6)  # type: ignore[union-attr]
+    assert np.allclose(grad.got.array(), 1 - s, rtol=1e-6)  # type: ignore[union-attr]
+    assert np.allclose(grad.reference.array(), s * (1 - s), rtol=1e-6)
+    assert grad.exact is not None  # the verdict computed it for the failure
+    assert np.allclose(grad.exact, s * (1 - s), rtol=1e-12)
+
+
+def test_values_are_equal_bit_for_bit() -> None:
+    """NaN equals NaN (a value that stays NaN is unchanged); -0.0 is not 0.0."""
+    nan = Value.of(np.array([np.nan], np.float32))
+    assert nan == Value.from_json(json.loads(json.dumps(nan.to_json())))
+    assert Value.of(np.array([-0.0])) != Value.of(np.array([0.0]))
+    assert Value.of(np.array([1.0], np.float32)) != Value.of(np.array([1.0], np.float64))
+
+
+def test_a_float32_is_written_short_and_read_back_to_its_bits() -> None:
+    a = np.array([0.1, 1 / 3, 1e-45, 3.4028235e38], np.float32)
+    written = Value.of(a).to_json()
+    assert written["data"][0] == 0.1  # not 0.10000000149011612
+    assert np.array_equal(Value.from_json(written).array().view(np.uint32), a.view(np.uint32))
