@@ -57,6 +57,24 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PREFIX",
         help="run only the checks whose id starts with PREFIX (repeatable), e.g. edge- or fd-",
     )
+    # Saved results, and what a change did (reference.reports, reference.regression).
+    c.add_argument("--report", type=Path, metavar="FILE.json", help="save the results as data")
+    c.add_argument(
+        "--save-baseline",
+        type=Path,
+        metavar="FILE",
+        help="save the results as a baseline (only when nothing failed)",
+    )
+    c.add_argument(
+        "--against",
+        metavar="OLD",
+        help="what changed from OLD: a .py file or module, a git revision of a file "
+        "(REV:path, e.g. HEAD~1:my_net.py), or a saved report",
+    )
+    c.add_argument("--baseline", metavar="FILE", help="what changed from a saved baseline")
+    c.add_argument(
+        "--strict", action="store_true", help="with --against/--baseline: any change fails"
+    )
     # Each implementation runs in a process of its own, under these limits (reference.isolation).
     limits = Limits()
     for flag, field, kind, metavar, what in (
@@ -90,6 +108,12 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--batch-size", type=positive_int, default=1, help="%(default)s")
     v.add_argument("--reduction", choices=REDUCTIONS, default="sum", help="%(default)s")
     v.add_argument("--data", choices=list(DATA_SETS), default="tutorial", help="%(default)s")
+    v.add_argument(
+        "--against",
+        metavar="OLD",
+        default="",
+        help="train an old version beside it: a .py file, a module, or REV:path (git)",
+    )
     commands.add_parser("register", help="print the divergence register (Markdown)")
     commands.add_parser("claims", help="print the claims table (Markdown)")
     return parser
@@ -127,7 +151,45 @@ def main(argv: Sequence[str] | None = None) -> int:
             if unknown:
                 return _error(f"--only {unknown[0]}: no check id starts with it")
         limits = Limits(args.import_timeout, args.call_timeout, args.timeout, args.memory_mb)
-        return check_command(args.impls, args.expect, xfails, args.jobs, args.only, limits)
+        old = args.against or args.baseline
+        if args.against and args.baseline:
+            return _error("--against and --baseline: give one old version")
+        if old is None:
+            if args.strict:
+                return _error("--strict needs --against or --baseline")
+            return check_command(
+                args.impls,
+                args.expect,
+                xfails,
+                args.jobs,
+                args.only,
+                limits,
+                args.report,
+                args.save_baseline,
+            )
+        if len(args.impls) != 1:
+            return _error(
+                f"--{'against' if args.against else 'baseline'} compares one "
+                f"implementation, got {len(args.impls)}"
+            )
+        if args.save_baseline:
+            return _error(
+                "--save-baseline with a comparison: save the baseline in a run of its own"
+            )
+        from reference.runner import against_command
+
+        return against_command(
+            args.impls[0],
+            old,
+            args.expect,
+            xfails,
+            args.jobs,
+            args.only,
+            limits,
+            baseline=bool(args.baseline),
+            strict=args.strict,
+            report_to=args.report,
+        )
     import torch
 
     from reference.verify import Settings, verify  # torch and matplotlib: only for verify
@@ -151,7 +213,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     tutorial_setup = args.network == "tutorial" and args.batch_size == 1
     impl = args.impl or (DEFAULT_IMPL if tutorial_setup else "scratch.grown")
     settings = Settings(
-        impl, args.seed, args.epochs, args.lr, args.dtype, args.device, args.expect, setup
+        impl,
+        args.seed,
+        args.epochs,
+        args.lr,
+        args.dtype,
+        args.device,
+        args.expect,
+        setup,
+        args.against,
     )
     return verify(settings, args.out)
 

@@ -151,6 +151,7 @@ class Subject:
         self.conn.send_bytes(wire.encode({"spec": spec}))
         self._profile: Profile | None = None
         self._lacks: list[str] = []
+        self.module, self.file = "", ""  # what it was imported as, from which file
 
     def ready(self) -> Profile:
         """Wait for the implementation's import (the harness's side goes on with its own
@@ -169,6 +170,7 @@ class Subject:
         step_paths = tuple(tuple(p) for p in hello["paths"])
         self._profile = Profile(ALL, tuple(hello["applies"]), step_paths)
         self._lacks = list(hello["lacks"])
+        self.module, self.file = str(hello["module"]), str(hello["file"])
         return self._profile
 
     @property
@@ -290,6 +292,8 @@ class Apart:
     results: list[Result]
     stopped: Stopped | None = None
     output: Output = Output()
+    module: str = ""  # what the implementation was imported as, from which file
+    file: str = ""
 
 
 def run_apart(
@@ -318,8 +322,8 @@ def run_apart(
             for check, driven in zip(chosen, subject.drive([c.id for c in chosen]), strict=False):
                 results.append(result_of(check, driven, expected_failures or {}))
         except Stopped as stopped:
-            return Apart(results, stopped, subject.output())
-        return Apart(results, None, subject.output())
+            return Apart(results, stopped, subject.output(), subject.module, subject.file)
+        return Apart(results, None, subject.output(), subject.module, subject.file)
 
 
 class Isolated:
@@ -416,7 +420,13 @@ def _serve(conn: Connection) -> None:
         return
     profile = Profile.of(impl, ALL)
     lacks = missing(impl, [need for record in TUTORIAL for need in record.needs])
-    hello = {"applies": list(profile.applies), "paths": list(profile.paths), "lacks": lacks}
+    hello = {
+        "applies": list(profile.applies),
+        "paths": list(profile.paths),
+        "lacks": lacks,
+        "module": impl.__name__,
+        "file": str(getattr(impl, "__file__", None) or ""),
+    }
     conn.send_bytes(wire.encode(hello))
     # Every check of every device: a check's drive does not depend on the expectation or the
     # device (its judge does), and no torch is needed to make them here.

@@ -1,4 +1,5 @@
-"""The pytest plugin (entry point ``pytest11``): ``--impl``, ``--expect``, ``--xfails-file``.
+"""The pytest plugin (entry point ``pytest11``): ``--impl``, ``--expect``, ``--xfails-file``,
+``--baseline``.
 
 Loaded by pytest wherever the package is installed, before it reads its arguments, so that
 ``pytest --impl ~/work/my_net.py`` (with a space, a file anywhere) is understood. A test that
@@ -10,18 +11,34 @@ takes ``impl`` and ``check`` and is not already parametrized runs every check ag
 
 A registered divergence of the tutorial is reported as an expected failure (xfail) naming its
 cause; a failure shows the check's evidence without a traceback into the harness; the end of
-the run groups the failures by layer and quantity.
+the run groups the failures by layer and quantity. With ``--baseline FILE`` (a report saved by
+``check --save-baseline``) only the checks that regressed fail, each saying what it was
+before; one that failed in the baseline too is an expected failure.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from reference.checks import CheckFailure, ContractBreach, KnownDivergence, all_checks, read_xfails
+from reference.checks import (
+    Check,
+    CheckFailure,
+    ContractBreach,
+    KnownDivergence,
+    all_checks,
+    read_xfails,
+    result_from,
+)
+from reference.compare import observing
 from reference.isolation import Isolated
+from reference.regression import Change, compare, in_full
+from reference.reports import ReportError, load
+from reference.results import Quantity, Result
 from reference.subject import DEFAULT_IMPL, impl_id
 from reference.verdicts import EXPECTATIONS
 
@@ -33,6 +50,8 @@ _failed_by_what: Counter[str] = Counter()
 _first_failure: dict[str, str] = {}
 _shown: set[str] = set()
 XFAILS = pytest.StashKey[dict[str, str]]()
+BASELINE = pytest.StashKey[dict[str, Result] | None]()
+SEEN = pytest.StashKey[list[Quantity]]()  # the quantities a test's check compared
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -56,6 +75,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="PATH",
         help="expected failures: one check id a line, its reason after '#'",
     )
+    group.addoption(
+        "--baseline",
+        metavar="FILE",
+        help="a report saved by check --save-baseline: fail only the checks that regressed",
+    )
 
 
 def impl_specs(config: pytest.Config) -> list[str]:
@@ -75,9 +99,28 @@ def pytest_configure(config: pytest.Config) -> None:
         config.stash[XFAILS] = read_xfails(path) if path else {}
     except OSError as exc:
         raise pytest.UsageError(f"cannot read the expected-failures file: {exc}") from None
+    config.stash[BASELINE] = _baseline(config)
     _failed_by_what.clear()
     _first_failure.clear()
     _shown.clear()
+
+
+def _baseline(config: pytest.Config) -> dict[str, Result] | None:
+    path = config.getoption("baseline")
+    if not path:
+        return None
+    try:
+        saved = load(Path(path))
+    except ReportError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    if len(saved.checked) != 1 or len(impl_specs(config)) != 1:
+        raise pytest.UsageError(
+            f"--baseline compares one implementation with a report of one: {path} holds "
+            f"{len(saved.checked)}, --impl gives {len(impl_specs(config))}"
+        )
+    if saved.expect != config.getoption("expect"):
+        raise pytest.UsageError(f"{path} was made with --expect {saved.expect}")
+    return {r.check: r for r in saved.checked[0].results}
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -120,8 +163,47 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 @pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    with observing() as seen:  # what the check compares, for --baseline
+        item.stash[SEEN] = seen
+        return (yield)
+
+
+def _check_of(item: pytest.Item) -> Check | None:
+    callspec = getattr(item, "callspec", None)
+    check = callspec.params.get("check") if callspec is not None else None
+    return check if isinstance(check, Check) else None
+
+
+def _against_baseline(item: pytest.Item, call: pytest.CallInfo[None], report: Any) -> Any:
+    """Only a regression fails; a failure the baseline had too is expected."""
+    baseline, check = item.config.stash[BASELINE], _check_of(item)
+    if baseline is None or check is None or check.id not in baseline:
+        return None
+    raised = call.excinfo.value if call.excinfo is not None else None
+    known = (CheckFailure, KnownDivergence)
+    if raised is not None and not isinstance(raised, known):
+        return None  # not a check's verdict (the harness's error, the test's own): as it is
+    was = baseline[check.id]
+    seen = item.stash[SEEN] if SEEN in item.stash else []
+    now = result_from(check.id, raised, seen=seen)
+    regressed = [t for t in compare([was], [now]) if t.change == Change.REGRESSED]
+    if regressed:
+        report.outcome = "failed"
+        report.longrepr = "\n".join(in_full(regressed[0]))
+    elif now.failed:
+        report.outcome = "skipped"
+        report.wasxfail = f"failed in the baseline too ({was.layer} {was.quantity})".strip()
+    elif raised is not None:
+        return None  # a known divergence, as without a baseline
+    return report
+
+
+@pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     report = yield
+    if call.when == "call" and not report.skipped and _against_baseline(item, call, report):
+        return report
     if call.when != "call" or call.excinfo is None or report.skipped:
         return report
     exc = call.excinfo.value

@@ -16,12 +16,17 @@ import sys
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from reference.checks import Result, all_checks
+from reference.golden import same_stack
 from reference.integrity import changed_files
 from reference.isolation import Limits, Stopped, run_apart
+from reference.regression import compare, exit_code, render
+from reference.reports import Checked, Provenance, Report, ReportError, save, stack_versions
 from reference.results import Grade, Status
 from reference.subject import impl_id
+from reference.versions import VersionError, resolve
 
 PASSED, FAILED, CANNOT_RUN = 0, 1, 2
 
@@ -33,6 +38,8 @@ class Summary:
     error: str = ""  # the implementation could not be imported
     stopped: Stopped | None = None  # its process stopped the checks (an exit, a time limit)
     printed: int = 0  # bytes of its output left out of the report
+    module: str = ""  # what it was imported as, from which file
+    file: str = ""
 
     def count(self, status: Status) -> int:
         return sum(r.status == status for r in self.results)
@@ -73,7 +80,7 @@ def check_one(
     stopped = apart.stopped
     if stopped is not None and stopped.at_import:
         return Summary(spec, apart.results, error=stopped.what)
-    return Summary(spec, apart.results, stopped=stopped, printed=apart.output.dropped)
+    return Summary(spec, apart.results, "", stopped, apart.output.dropped, apart.module, apart.file)
 
 
 def _what(r: Result) -> str:
@@ -181,14 +188,18 @@ def max_jobs(limits: Limits) -> int:
     return max(1, min(os.cpu_count() or 1, memory // per_job))
 
 
-def check_command(
+def check_all(
     specs: list[str],
     expect: str,
     expected_failures: dict[str, str],
     jobs: int | None,
     only: list[str] | None = None,
     limits: Limits | None = None,
-) -> int:
+    shown: dict[str, str] | None = None,
+) -> dict[str, Summary]:
+    """Every implementation checked, on ``jobs`` processes, with a line of progress each (named
+    as ``shown`` names them); on Ctrl-C, what finished (KeyboardInterrupt's ``args[0]``)."""
+    shown = shown or {}
     limits = limits or Limits()
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(specs), max_jobs(limits)))
     print(
@@ -202,23 +213,167 @@ def check_command(
         if jobs == 1:
             for i, spec in enumerate(specs, 1):
                 summaries[spec] = check_one(spec, *args)
-                _progress(i, len(specs), summaries[spec])
+                _progress(i, len(specs), summaries[spec], shown.get(spec))
         else:
             context = multiprocessing.get_context("spawn")  # torch and fork do not mix
             with ProcessPoolExecutor(jobs, mp_context=context, initializer=_one_thread) as pool:
                 futures = {pool.submit(check_one, s, *args): s for s in specs}
                 for i, future in enumerate(as_completed(futures), 1):
-                    summaries[futures[future]] = future.result()
-                    _progress(i, len(specs), summaries[futures[future]])
-    except KeyboardInterrupt:  # what finished is reported; the rest is named
-        left = [s for s in specs if s not in summaries]
+                    spec = futures[future]
+                    summaries[spec] = future.result()
+                    _progress(i, len(specs), summaries[spec], shown.get(spec))
+    except KeyboardInterrupt:
+        raise KeyboardInterrupt(summaries) from None
+    return summaries
+
+
+def saved(summaries: list[Summary], expect: str) -> Report:
+    """The run as a report (reference.reports): each implementation's provenance and results."""
+    return Report(
+        expect,
+        tuple(
+            Checked(
+                Provenance.of(s.spec, _loaded_as(s.spec), s.module, s.file),
+                tuple(s.results),
+                s.error,
+                str(s.stopped or ""),
+            )
+            for s in summaries
+        ),
+        stack_versions(),
+    )
+
+
+def _loaded_as(spec: str) -> str:
+    return "file" if spec.endswith(".py") or Path(spec).is_file() else "module"
+
+
+def check_command(
+    specs: list[str],
+    expect: str,
+    expected_failures: dict[str, str],
+    jobs: int | None,
+    only: list[str] | None = None,
+    limits: Limits | None = None,
+    report_to: Path | None = None,
+    baseline_to: Path | None = None,
+) -> int:
+    """``check``: the table, then (when asked) the run saved as a report, or as a baseline
+    when nothing failed."""
+    try:
+        summaries = check_all(specs, expect, expected_failures, jobs, only, limits)
+    except KeyboardInterrupt as interrupted:  # what finished is reported; the rest is named
+        done: dict[str, Summary] = interrupted.args[0]
+        left = [s for s in specs if s not in done]
         print(f"interrupted: {len(left)} not checked: {', '.join(left)}", file=sys.stderr)
-        if summaries:
-            print(report([summaries[s] for s in specs if s in summaries], expected_failures))
+        if done:
+            print(report([done[s] for s in specs if s in done], expected_failures))
         return 130
     ordered = [summaries[s] for s in specs]
     print(report(ordered, expected_failures))
-    return max(s.code for s in ordered)
+    code = max(s.code for s in ordered)
+    if baseline_to is not None and code != PASSED:
+        print(
+            f"baseline not written: the run failed (exit {code}); --report saves any run",
+            file=sys.stderr,
+        )
+        baseline_to = None
+    for what, path in (("report", report_to), ("baseline", baseline_to)):
+        if path is not None:
+            try:
+                save(saved(ordered, expect), path)
+            except ReportError as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return CANNOT_RUN
+            print(f"{what} written to {path}", file=sys.stderr)
+    return code
+
+
+def against_command(
+    new: str,
+    old_text: str,
+    expect: str,
+    expected_failures: dict[str, str],
+    jobs: int | None,
+    only: list[str] | None = None,
+    limits: Limits | None = None,
+    *,
+    baseline: bool = False,
+    strict: bool = False,
+    report_to: Path | None = None,
+) -> int:
+    """``check NEW --against OLD`` (or ``--baseline FILE``): both versions checked on the same
+    inputs (side by side on two processes), or the new one against a saved report; what
+    regressed, what was fixed, what moved (reference.regression). Exit 0 when nothing
+    regressed (with ``strict``, when nothing changed), 1 when something did, 2 when either
+    side cannot run."""
+    try:
+        old = resolve(old_text, report_only=baseline)
+    except (VersionError, ReportError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return CANNOT_RUN
+    try:
+        if old.report is not None:
+            problem = _unusable(old.report, old_text, expect)
+            if problem:
+                print(f"error: {problem}", file=sys.stderr)
+                return CANNOT_RUN
+            summaries = check_all([new], expect, expected_failures, jobs, only, limits)
+            was = old.report.checked[0]
+            old_results, old_error = list(was.results), was.error
+            if only:
+                old_results = [r for r in old_results if r.check.startswith(tuple(only))]
+        else:
+            shown = {new: new, old.spec: old_text}
+            summaries = check_all(
+                [new, old.spec], expect, expected_failures, jobs, only, limits, shown
+            )
+            old_results, old_error = summaries[old.spec].results, summaries[old.spec].error
+    except KeyboardInterrupt:
+        print("interrupted: nothing compared", file=sys.stderr)
+        return 130
+    finally:
+        old.close()
+    now = summaries[new]
+    errors = [(new, now.error), (old_text, old_error)]
+    if any(error for _, error in errors):
+        for name, error in errors:
+            if error:
+                print(f"error: {name} could not be checked: {error}", file=sys.stderr)
+        return CANNOT_RUN
+    transitions = compare(old_results, now.results)
+    print(render(old_text, new, transitions))
+    if now.stopped:
+        print(f"\n{new} stopped the checks: its process {now.stopped}")
+    if report_to is not None:
+        try:
+            save(saved([now], expect), report_to)
+        except ReportError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return CANNOT_RUN
+    return max(exit_code(transitions, strict), int(now.stopped is not None))
+
+
+def _unusable(report: Report, name: str, expect: str) -> str:
+    """Why a saved report cannot be compared with this run ("" when it can); a report made
+    with another stack is said, and compared."""
+    if len(report.checked) != 1:
+        return f"{name} holds {len(report.checked)} implementations; compare with a report of one"
+    if report.expect != expect:
+        return f"{name} was made with --expect {report.expect}; compare with the same expectation"
+    current = stack_versions()
+    if not same_stack(report.versions, current):
+        differ = [
+            f"{k} {report.versions.get(k)} (now {v})"
+            for k, v in current.items()
+            if report.versions.get(k, "").split("+")[0] != v.split("+")[0]
+        ]
+        print(
+            f"note: {name} was made with another stack: {', '.join(differ)}; values may "
+            "differ for that reason alone",
+            file=sys.stderr,
+        )
+    return ""
 
 
 def _one_thread() -> None:
@@ -227,11 +382,11 @@ def _one_thread() -> None:
     torch.set_num_threads(1)
 
 
-def _progress(i: int, n: int, s: Summary) -> None:
+def _progress(i: int, n: int, s: Summary, name: str | None = None) -> None:
     verdict = s.error or (
         f"{s.count(Status.PASSED)} passed, {s.count(Status.KNOWN)} known, "
         f"{len(s.failures)} failed"
         + (f", {cannot} cannot run" if (cannot := s.count(Status.CANNOT_RUN)) else "")
         + (f"; stopped: {s.stopped}" if s.stopped else "")
     )
-    print(f"[{i}/{n}] {impl_id(s.spec)}: {verdict}", file=sys.stderr, flush=True)
+    print(f"[{i}/{n}] {name or impl_id(s.spec)}: {verdict}", file=sys.stderr, flush=True)

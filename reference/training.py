@@ -243,6 +243,24 @@ def side_by_side(
     return t
 
 
+def two_versions(new: dict[str, Any], old: dict[str, Any]) -> Trajectory:
+    """Two implementations' runs from the same weights, compared as :func:`side_by_side`
+    compares one with torch: the new version's losses as ``impl_loss``, the old one's as
+    ``torch_loss``, the old one's weights the scale; as long as both ran."""
+    t = Trajectory(crash=new["crash"] or old["crash"])
+    for total, other, params, others in zip(
+        new["losses"], old["losses"], new["params"], old["params"], strict=False
+    ):
+        (mine_w, mine_b), (old_w, old_b) = _split(params), _split(others)
+        t.impl_loss.append(total)
+        t.torch_loss.append(other)
+        t.max_dw.append(_max_abs_all(mine_w, old_w))
+        t.max_db.append(_max_abs_all(mine_b, old_b))
+        t.w_scale.append(max(float(np.abs(np.asarray(w, np.float64)).max()) for w in old_w))
+        t.b_scale.append(max(float(np.abs(np.asarray(b, np.float64)).max()) for b in old_b))
+    return t
+
+
 def first_parting(t: Trajectory, dtype: Any) -> dict[str, Any] | None:
     """The first epoch where the loss or the weights part beyond the tolerance table."""
     loss_tol, w_tol = tolerance(dtype, "trajectory"), tolerance(dtype, "trained weights")

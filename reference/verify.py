@@ -4,7 +4,10 @@
 which the two part beyond tolerance, the tutorial's published losses when the settings are the
 tutorial's, and the verdict of the edge grid; writes ``report.json`` (deterministic: the same
 arguments give the same bytes) and ``verify.png``; exits 0 on agreement, 1 on divergence, 2 when
-the implementation breaks the tutorial's API.
+the implementation breaks the tutorial's API. With ``--against OLD`` (a file, a module, a git
+revision of a file) the old version trains too, from the same weights: the table has its
+losses, the report says at which epoch the two versions part, and the picture draws all three
+runs (exit as for the new version alone).
 """
 
 from __future__ import annotations
@@ -23,8 +26,9 @@ from reference.checks.edges import judge_edge
 from reference.isolation import Stopped, Subject
 from reference.records import ALL, TUTORIAL, EdgePoint, Record, edge_points
 from reference.results import Status
-from reference.training import Setup, Trajectory, first_parting, side_by_side
+from reference.training import Setup, Trajectory, first_parting, side_by_side, two_versions
 from reference.verdicts import summary_line
+from reference.versions import Old, VersionError, resolve
 from scratch.data import LR, PUBLISHED_LOSSES, SEED
 
 AGREE, DIVERGE, CANNOT_RUN = 0, 1, 2
@@ -108,24 +112,32 @@ def published_comparison(t: Trajectory) -> list[dict[str, float]]:
     return rows
 
 
-def plot(t: Trajectory, path: Path, title: str) -> None:
+def plot(t: Trajectory, path: Path, title: str, old: Trajectory | None = None) -> None:
+    """Both loss curves (and the old version's, against OLD) over the epochs, and each
+    version's divergence from torch."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    epochs = np.arange(len(t.impl_loss))
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 6), sharex=True)
-    top.plot(epochs, t.torch_loss, label="torch twin", lw=2.5, alpha=0.6)
-    top.plot(epochs, t.impl_loss, label="implementation", lw=1, ls="--")
+    top.plot(t.torch_loss, label="torch twin", lw=2.5, alpha=0.6)
+    top.plot(t.impl_loss, label="implementation" if old is None else "new version", lw=1, ls="--")
+    runs = [("", t)]
+    if old is not None:
+        top.plot(old.impl_loss, label="old version", lw=1, ls=":")
+        runs = [("new ", t), ("old ", old)]
     top.set(ylabel="epoch loss", yscale="log", title=title)
     top.legend()
-    diff = np.abs(np.subtract(t.impl_loss, t.torch_loss))
-    bottom.plot(epochs, np.where(diff > 0, diff, np.nan), label="|Δloss|")
-    bottom.plot(epochs, t.max_dw, label="max |ΔW|")
-    bottom.plot(epochs, t.max_db, label="max |Δb|")
-    bottom.set(xlabel="epoch", ylabel="divergence", yscale="log")
-    bottom.legend()
+    for name, run in runs:
+        diff = np.abs(np.subtract(run.impl_loss, run.torch_loss))
+        ls = ":" if name == "old " else "-"
+        # One colour a quantity, the old version's dotted.
+        bottom.plot(np.where(diff > 0, diff, np.nan), f"C0{ls}", label=f"{name}|Δloss|")
+        bottom.plot(run.max_dw, f"C1{ls}", label=f"{name}max |ΔW|")
+        bottom.plot(run.max_db, f"C2{ls}", label=f"{name}max |Δb|")
+    bottom.set(xlabel="epoch", ylabel="divergence from torch", yscale="log")
+    bottom.legend(ncol=2 if old is not None else 1, fontsize="small")
     fig.tight_layout()
     fig.savefig(path, dpi=100, metadata={"Software": None})
     plt.close(fig)
@@ -152,6 +164,7 @@ class Settings:
     device: str = "cpu"
     expect: str = "tutorial"
     setup: Setup = field(default_factory=Setup)
+    against: str = ""  # the old version, trained beside the new one
 
     @property
     def is_tutorial(self) -> bool:
@@ -162,61 +175,112 @@ class Settings:
 def verify(settings: Settings, out_dir: Path) -> int:
     """Run the main job; print the report; write report.json and verify.png; return the code."""
     s = settings
+    old: Old | None = None
     try:
-        impl = Subject(s.impl)  # the implementation runs in a process of its own
+        if s.against:
+            old = resolve(s.against)
+            if old.report is not None:
+                raise VersionError(f"verify --against {s.against}: a report holds no code to train")
+        impl = Subject(s.impl)  # each implementation runs in a process of its own
         impl.ready()
-    except Stopped as stopped:
-        print(f"error: {stopped.what}", file=sys.stderr)
+        previous = Subject(old.spec) if old is not None else None
+        if previous is not None:
+            previous.ready()
+    except (Stopped, VersionError) as exc:
+        print(f"error: {getattr(exc, 'what', exc)}", file=sys.stderr)
+        if old is not None:
+            old.close()
         return CANNOT_RUN
-    with impl:
-        return _verify(s, impl, out_dir)
+    try:
+        with impl:
+            return _verify(s, impl, out_dir, previous)
+    finally:
+        if previous is not None:
+            previous.close()
+        if old is not None:
+            old.close()
 
 
-def _verify(s: Settings, impl: Subject, out_dir: Path) -> int:
-    setup = s.setup
-    lacks = impl.call("missing", needs=list(setup.needs)).data
+def _trained(s: Settings, impl: Subject, name: str) -> dict[str, Any] | str:
+    """An implementation's run as data, or why it could not be trained."""
+    lacks = impl.call("missing", needs=list(s.setup.needs)).data
     if lacks:
-        print(
-            f"error: {s.impl} breaks the tutorial's API; missing: {', '.join(lacks)}",
-            file=sys.stderr,
+        return f"{name} breaks the tutorial's API; missing: {', '.join(lacks)}"
+    try:
+        run = impl.call(
+            "train", seed=s.seed, epochs=s.epochs, lr=s.lr, dtype=s.dtype, setup=asdict(s.setup)
         )
-        return CANNOT_RUN
+    except Stopped as stopped:
+        return f"the process of {name} {stopped}"
+    if run.raised is not None:  # made before its first epoch: the network's constructor
+        return f"{name} raised {run.raised[0]} building its network: {run.raised[1]}"
+    if "no_mapping" in run.data:  # a layer with no torch mapping
+        return str(run.data["no_mapping"])
+    data: dict[str, Any] = run.data
+    return data
+
+
+def _verify(s: Settings, impl: Subject, out_dir: Path, previous: Subject | None = None) -> int:
+    setup = s.setup
     network = (
         "MyNetwork"
         if setup.network == "tutorial"
         else (f"TwoLayerNetwork(hidden {setup.hidden}, {setup.activation}, {setup.reduction})")
     )
+    against = f" (and the old version {s.against})" if s.against else ""
     print(
-        f"verify {s.impl} against torch.nn: {network}, batch size {setup.batch_size}, "
+        f"verify {s.impl} against torch.nn{against}: {network}, batch size {setup.batch_size}, "
         f"{setup.data} data, seed {s.seed}, {s.epochs} epochs, lr {s.lr:g}, {s.dtype}, {s.device}"
     )
-    try:
-        run = impl.call(
-            "train", seed=s.seed, epochs=s.epochs, lr=s.lr, dtype=s.dtype, setup=asdict(setup)
-        )
-    except Stopped as stopped:
-        print(f"DIVERGES: the implementation's process {stopped}")
-        return DIVERGE
-    if run.raised is not None:  # made before its first epoch: the network's constructor
-        print(f"error: {s.impl} raised {run.raised[0]} building its network: {run.raised[1]}")
-        return CANNOT_RUN
-    if "no_mapping" in run.data:  # a layer with no torch mapping
-        print(f"error: {run.data['no_mapping']}", file=sys.stderr)
-        return CANNOT_RUN
-    traj = side_by_side(run.data, s.epochs, s.lr, np.dtype(s.dtype), s.device, setup)
+    runs = {}
+    for name, subject in ((s.impl, impl), (s.against, previous)):
+        if subject is None:
+            continue
+        trained = _trained(s, subject, name)
+        if isinstance(trained, str):
+            if trained.startswith("the process of "):
+                print(f"DIVERGES: {trained}")
+                return DIVERGE
+            print(f"error: {trained}", file=sys.stderr)
+            return CANNOT_RUN
+        runs[name] = trained
+    run = runs[s.impl]
+    traj = side_by_side(run, s.epochs, s.lr, np.dtype(s.dtype), s.device, setup)
     crash = traj.crash
     parting = first_parting(traj, s.dtype)
+    old_traj = apart = versions_parting = None
+    if s.against:
+        old_run = runs[s.against]
+        old_traj = side_by_side(old_run, s.epochs, s.lr, np.dtype(s.dtype), s.device, setup)
+        apart = two_versions(run, old_run)
+        versions_parting = first_parting(apart, s.dtype)
 
+    old_head = f" {'old loss':>14}" if old_traj is not None else ""
+    mine = "impl loss" if old_traj is None else "new loss"
     print(
-        f"\n{'epoch':>6} {'impl loss':>14} {'torch loss':>14} {'|Δloss|':>10} "
+        f"\n{'epoch':>6} {mine:>14}{old_head} {'torch loss':>14} {'|Δloss|':>10} "
         f"{'max|ΔW|':>10} {'max|Δb|':>10}"
     )
     for e in report_epochs(len(traj.impl_loss)):
+        old_loss = ""
+        if old_traj is not None:
+            old_loss = (
+                f" {old_traj.impl_loss[e]:>14.9g}" if e < len(old_traj.impl_loss) else " " * 15
+            )
         print(
-            f"{e:>6} {traj.impl_loss[e]:>14.9g} {traj.torch_loss[e]:>14.9g} "
+            f"{e:>6} {traj.impl_loss[e]:>14.9g}{old_loss} {traj.torch_loss[e]:>14.9g} "
             f"{abs(traj.impl_loss[e] - traj.torch_loss[e]):>10.3g} "
             f"{traj.max_dw[e]:>10.3g} {traj.max_db[e]:>10.3g}"
         )
+    if apart is not None:
+        if versions_parting:
+            p = versions_parting
+            print(
+                f"\nthe two versions part from epoch {p['epoch']}: {p['quantity']} by "
+                f"{p['error']:.3g} (tolerance {p['bound']:.3g})"
+            )
+        else:
+            print(f"\nthe two versions agree within tolerance over {len(apart.impl_loss)} epochs")
     published = published_comparison(traj) if s.is_tutorial and crash is None else []
     if published:
         print("\nthe tutorial's published losses (float32 ulps from the published figure):")
@@ -276,11 +340,18 @@ def _verify(s: Settings, impl: Subject, out_dir: Path) -> int:
         "first_wrong": first_wrong,
         "trajectory": traj.report(),
     }
+    if old_traj is not None:
+        report["against"] = {
+            "first_parting_of_the_versions": versions_parting,
+            "trajectory": old_traj.report(),
+        }
     (out_dir / "report.json").write_text(json.dumps(_strict(report), indent=1) + "\n")
     what = "" if setup.network == "tutorial" else f"{network}, batch {setup.batch_size}, "
     if not traj.impl_loss:  # the first epoch failed: nothing to draw
         print(f"wrote {out_dir / 'report.json'} (no epoch finished: no picture)")
         return verdict
-    plot(traj, out_dir / "verify.png", f"{s.impl} vs torch.nn ({what}{s.dtype}, lr {s.lr:g})")
+    versus = f"{s.impl} (and {s.against})" if s.against else s.impl
+    title = f"{versus} vs torch.nn ({what}{s.dtype}, lr {s.lr:g})"
+    plot(traj, out_dir / "verify.png", title, old_traj)
     print(f"wrote {out_dir / 'report.json'} and {out_dir / 'verify.png'}")
     return verdict

@@ -126,29 +126,64 @@ def result_of(check: Check, driven: Driven, expected_failures: Mapping[str, str]
     """The result of one check, judged from what its drive came back with, with every
     quantity it compared."""
     with observing() as seen:
-        result = _judged(check, driven, expected_failures)
-    return replace(result, quantities=_with_exact(seen, result.findings))
+        try:
+            notes, raised = check.judged(driven), None
+        except (CheckFailure, KnownDivergence, HarnessError) as exc:
+            notes, raised = (), exc
+    return result_from(check.id, raised, notes, seen, expected_failures)
 
 
-def _judged(check: Check, driven: Driven, expected_failures: Mapping[str, str]) -> Result:
-    try:
-        notes = check.judged(driven)
-    except ContractBreach as exc:
-        return Result(check.id, Status.CANNOT_RUN, str(exc), missing=exc.missing)
-    except HarnessError as exc:  # the harness's failure, not the implementation's
-        return Result(check.id, Status.CANNOT_RUN, str(exc))
-    except CheckFailure as exc:
-        status, message = Status.FAILED, str(exc)
-        if check.id in expected_failures:
-            status, message = Status.KNOWN, f"expected failure: {expected_failures[check.id]}"
-        return Result(check.id, status, message, exc.layer, exc.quantity, Grade.WRONG, exc.findings)
-    except KnownDivergence as exc:
-        return Result(check.id, Status.KNOWN, str(exc), grade=Grade.KNOWN, findings=exc.findings)
+def result_from(
+    check_id: str,
+    raised: BaseException | None,
+    notes: Notes = (),
+    seen: Sequence[Quantity] = (),
+    expected_failures: Mapping[str, str] = {},
+) -> Result:
+    """A check's result from how its judging ended: the exception it raised, or the notes of
+    a pass; ``seen`` the quantities it compared."""
+    quantities = _with_exact(seen, getattr(raised, "findings", notes))
+    if isinstance(raised, ContractBreach):
+        return Result(check_id, Status.CANNOT_RUN, str(raised), missing=raised.missing)
+    if isinstance(raised, HarnessError):  # the harness's failure, not the implementation's
+        return Result(check_id, Status.CANNOT_RUN, str(raised))
+    if isinstance(raised, CheckFailure):
+        status, message = Status.FAILED, str(raised)
+        if check_id in expected_failures:
+            status, message = Status.KNOWN, f"expected failure: {expected_failures[check_id]}"
+        return Result(
+            check_id,
+            status,
+            message,
+            raised.layer,
+            raised.quantity,
+            Grade.WRONG,
+            raised.findings,
+            quantities=quantities,
+        )
+    if isinstance(raised, KnownDivergence):
+        return Result(
+            check_id,
+            Status.KNOWN,
+            str(raised),
+            grade=Grade.KNOWN,
+            findings=raised.findings,
+            quantities=quantities,
+        )
+    if raised is not None:
+        raise TypeError(f"not a way a check ends: {raised!r}")
     message = "; ".join(n.text for n in notes)
-    return Result(check.id, Status.PASSED, message, grade=_grade(notes), findings=notes)
+    return Result(
+        check_id,
+        Status.PASSED,
+        message,
+        grade=_grade(notes),
+        findings=notes,
+        quantities=quantities,
+    )
 
 
-def _with_exact(seen: list[Quantity], findings: Notes) -> tuple[Quantity, ...]:
+def _with_exact(seen: Sequence[Quantity], findings: Notes) -> tuple[Quantity, ...]:
     """The quantities, each with the exact value where a finding computed it."""
     exact = {
         (f.layer, f.quantity): f.evidence.exact
