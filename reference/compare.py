@@ -54,6 +54,7 @@ def observe(
             Value.of(expected),
             tol.rtol,
             tol.atol,
+            np.dtype(dtype).name,
             {k: Value.of(v) for k, v in inputs.items()},
         )
     )

@@ -118,12 +118,12 @@ def compare_quantity(check: str, old: Quantity, new: Quantity) -> Transition:
             if old_err.shape == new_err.shape
             else True
         )
-    ulp = _ulp(new_ref, new.got.dtype if new.got else new.reference.dtype)
+    ulp = _ulp(new_ref, new.dtype)
     distance = Distance(_max(old_err / ulp), _max(new_err / ulp), against)
     old_a, new_a = _array(old.got), _array(new.got)
     moved = None
     if old_a is not None and new_a is not None and old_a.shape == new_a.shape:
-        moved = _max(_errors(new_a, old_a) / _ulp(old_a.astype(np.float64), new_a.dtype.name))
+        moved = _max(_errors(new_a, old_a) / _ulp(old_a.astype(np.float64), new.dtype))
     change = Change.REGRESSED if grew else Change.CHANGED
     return Transition(change=change, moved_ulps=moved, distance=distance, **where)  # type: ignore[arg-type]
 

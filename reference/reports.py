@@ -68,8 +68,12 @@ def stack_versions() -> dict[str, str]:
     import numpy
     import torch
 
+    try:
+        harness = metadata.version("bce-harness")
+    except metadata.PackageNotFoundError:  # run from a clone that was never installed
+        harness = "not installed"
     return {
-        "bce-harness": metadata.version("bce-harness"),
+        "bce-harness": harness,
         "python": platform.python_version(),
         "numpy": numpy.__version__,
         "torch": torch.__version__,

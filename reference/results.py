@@ -157,6 +157,7 @@ class Quantity:
     reference: Value
     rtol: float
     atol: float
+    dtype: str  # the check's: its ulps count distances (a float32 run's losses sum in float64)
     inputs: dict[str, Value] = field(default_factory=dict)
     exact: tuple[float, ...] | None = None
 
@@ -169,6 +170,7 @@ class Quantity:
             "reference": "got" if self.reference == self.got else self.reference.to_json(),
             "rtol": self.rtol,
             "atol": self.atol,
+            "dtype": self.dtype,
             "inputs": {k: v.to_json() for k, v in self.inputs.items()},
         }
         if self.exact is not None:
@@ -188,6 +190,7 @@ class Quantity:
             reference,
             d["rtol"],
             d["atol"],
+            d["dtype"],
             {k: Value.from_json(v) for k, v in d["inputs"].items()},
             tuple(float(v) for v in d["exact"]) if "exact" in d else None,
         )
