@@ -12,7 +12,9 @@ def main() -> int:
     parser.add_argument(
         "command", choices=["golden", "register", "readme", "mutation", "evaluation"]
     )
-    command = parser.parse_args().command
+    parser.add_argument("sections", nargs="*", help="readme: only these sections")
+    args = parser.parse_args()
+    command = args.command
     if command == "golden":
         from tools.golden import regenerate
 
@@ -29,7 +31,7 @@ def main() -> int:
     if command == "readme":
         from tools.readme import update_readme
 
-        update_readme()
+        update_readme(only=tuple(args.sections))
         return 0
     from tools.mutation import main as mutation
 

@@ -1,9 +1,15 @@
-"""The README's generated sections: the claims table, the divergence register and the
-evaluation."""
+"""The README's generated sections: the claims table, the divergence register, the
+evaluation and the regression example."""
 
 from __future__ import annotations
 
+import os
+import platform
 import re
+import subprocess
+import sys
+import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,10 +27,64 @@ def _evaluation() -> str:
     return markdown(evaluate())
 
 
+# The tutorial's sigmoid derivative, and torch's formula for it, from the sigmoid's output.
+TUTORIAL_GRADIENT = "        output_wrt_x = np.exp(-x) / ((np.exp(-x) + 1) ** 2)\n"
+TORCH_GRADIENT = "        s = self.forward(x)\n        output_wrt_x = s * (1 - s)\n"
+
+
+def _timed(command: list[str], cwd: Path) -> tuple[float, subprocess.CompletedProcess[str]]:
+    start = time.perf_counter()
+    run = subprocess.run(
+        [sys.executable, "-m", "reference", *command], cwd=cwd, capture_output=True, text=True
+    )
+    return time.perf_counter() - start, run
+
+
+def regression_example() -> str:
+    """check --against as a user runs it: the tutorial's code committed in a git repository
+    as my_net.py, then its sigmoid's derivative changed to torch's s * (1 - s); and what the
+    comparison cost beside checking each version alone."""
+    tutorial = (README.parent / "scratch" / "tutorial.py").read_text()
+    if TUTORIAL_GRADIENT not in tutorial:
+        raise ValueError("scratch/tutorial.py no longer has the sigmoid derivative to change")
+    with tempfile.TemporaryDirectory() as folder:
+        repo = Path(folder)
+        git = ["git", "-c", "user.name=u", "-c", "user.email=u@example.org"]
+        subprocess.run([*git, "init", "-q"], cwd=repo, check=True)
+        (repo / "my_net.py").write_text(tutorial)
+        subprocess.run([*git, "add", "my_net.py"], cwd=repo, check=True)
+        subprocess.run([*git, "commit", "-q", "-m", "the tutorial"], cwd=repo, check=True)
+        (repo / "old.py").write_text(tutorial)
+        (repo / "my_net.py").write_text(tutorial.replace(TUTORIAL_GRADIENT, TORCH_GRADIENT))
+        against, run = _timed(["check", "my_net.py", "--against", "HEAD:my_net.py"], repo)
+        alone = [_timed(["check", name], repo)[0] for name in ("old.py", "my_net.py")]
+        diff = subprocess.run(
+            ["git", "diff", "-U1", "--no-color", "my_net.py"],
+            cwd=repo,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    change = "\n".join(diff.splitlines()[4:])
+    from reference.reports import stack_versions
+
+    versions = ", ".join(f"{k} {v}" for k, v in stack_versions().items())
+    return (
+        "```diff\n" + change + "\n```\n\n"
+        "```\n$ python -m reference check my_net.py --against HEAD:my_net.py\n"
+        + run.stdout.rstrip()
+        + f"\n$ echo $?\n{run.returncode}\n```\n\n"
+        f"Both versions checked side by side: {against:.1f} s, where checking each alone took "
+        f"{alone[0]:.1f} s and {alone[1]:.1f} s ({against / sum(alone):.0%} of the two), on "
+        f"{os.cpu_count()} cores ({platform.processor() or platform.machine()}); {versions}.\n"
+    )
+
+
 SECTIONS: dict[str, Callable[[], str]] = {
     "claims": claims_markdown,
     "register": register_markdown,
     "evaluation": _evaluation,
+    "regression": regression_example,
 }
 
 
@@ -36,9 +96,12 @@ def section(text: str, name: str) -> str:
     return match.group(1)
 
 
-def update_readme(path: Path = README) -> None:
+def update_readme(path: Path = README, only: tuple[str, ...] = ()) -> None:
+    """Every generated section made anew (those named in ``only``, if given)."""
     text = path.read_text()
     for name, render in SECTIONS.items():
+        if only and name not in only:
+            continue
         old = section(text, name)
         text = text.replace(
             f"<!-- {name}:start -->\n{old}<!-- {name}:end -->",
