@@ -303,3 +303,18 @@ def test_verify_against_an_old_version(tmp_path: Path) -> None:
     parted = _run(*verify, "--impl", str(slip), "--out", str(tmp_path / "b"), cwd=ROOT)
     assert parted.returncode == 1
     assert "the two versions part from epoch 0: loss by" in parted.stdout
+
+
+def test_a_report_of_another_stack_is_said_before_comparing(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from reference.reports import stack_versions
+    from reference.runner import _unusable
+
+    versions = {**stack_versions(), "torch": "2.12.0"}
+    saved = Report("tutorial", (Checked(Provenance("v.py")),), versions)
+    assert _unusable(saved, "base.json", "tutorial") == ""  # compared, and said
+    assert "base.json was made with another stack: torch 2.12.0 (now " in capsys.readouterr().err
+    assert "--expect tutorial" in _unusable(saved, "base.json", "torch")
+    two = Report("tutorial", saved.checked * 2, versions)
+    assert "holds 2 implementations" in _unusable(two, "base.json", "tutorial")
