@@ -9,7 +9,11 @@ clip of the prediction), each named convention's value computed exactly:
   ``max(yhat * (1 - yhat), 1e-12)`` (torch's float constant, float32(1e-12));
 - ``clip of the finished loss``: the tutorial's ``np.clip(loss, -100, 100)`` of each element;
 - ``eps-clip 1e-7``: yhat clipped to [1e-7, 1 - 1e-7] first, both bounds rounded to the
-  dtype (Keras's convention).
+  dtype (Keras's convention);
+- ``the clamped loss``: the loss as the tutorial defines it, clamped at 100, differentiated
+  as it is: flat (its derivative 0) where the clamp binds. Not a convention an
+  implementation is graded by; a failure states it beside the mathematics where the two
+  differ (where the formula's derivative is infinite, the clamped function's is 0).
 
 Errors are reported in ulps of the dtype, for every side (how libm accuracy is measured).
 """
@@ -37,6 +41,7 @@ MATHEMATICS, TORCH, CLIP_SUM, EPS_CLIP = (
     "clip of the finished loss",
     "eps-clip 1e-7",
 )
+CLAMPED = "the clamped loss"
 
 
 def _mp(v: float) -> Exact:
@@ -72,10 +77,17 @@ def bce(yhat: Exact, y: Exact, convention: str) -> Exact:
         log_q = max(mpmath.log(1 - yhat) if yhat < 1 else mpmath.ninf, LOG_FLOOR)
         return (y - 1) * log_q - y * log_p
     loss = -(_xlog(y, yhat) + _xlog(1 - y, 1 - yhat))
-    return min(loss, mpmath.mpf(100)) if convention == CLIP_SUM else loss
+    return min(loss, mpmath.mpf(100)) if convention in (CLIP_SUM, CLAMPED) else loss
+
+
+def clamped_flat(yhat: Exact, y: Exact) -> bool:
+    """Whether the clamp at 100 binds: the loss is flat there."""
+    return bool(bce(yhat, y, MATHEMATICS) > 100)
 
 
 def bce_grad(yhat: Exact, y: Exact, convention: str) -> Exact:
+    if convention == CLAMPED and clamped_flat(yhat, y):
+        return mpmath.mpf(0)
     if convention == EPS_CLIP:
         yhat = _clip(yhat)
     p = yhat * (1 - yhat)
@@ -106,8 +118,8 @@ def _sample_network(a: dict[str, np.ndarray], convention: str) -> dict[str, list
     dl_dyhat = [bce_grad(si, yi, convention) for si, yi in zip(s, ys, strict=True)]
     if convention in (TORCH, EPS_CLIP):  # the floored or clipped dL/dyhat times s * (1 - s)
         dl_dz = [g * si * (1 - si) for g, si in zip(dl_dyhat, s, strict=True)]
-    else:  # d/dz BCE(sigmoid(z), y) = sigmoid(z) - y, exactly
-        dl_dz = [si - yi for si, yi in zip(s, ys, strict=True)]
+    else:  # d/dz BCE(sigmoid(z), y) = sigmoid(z) - y, exactly (0 where clamped flat)
+        dl_dz = [_dz(si, yi, convention) for si, yi in zip(s, ys, strict=True)]
     dl_dw = [g * _mp(xi) for g in dl_dz for xi in x]
     out = {
         "loss": [loss],
@@ -120,6 +132,11 @@ def _sample_network(a: dict[str, np.ndarray], convention: str) -> dict[str, list
         out["W after step"] = [_mp(w) - lr * g for w, g in zip(weight.ravel(), dl_dw, strict=True)]
         out["b after step"] = [_mp(bi) - lr * g for bi, g in zip(bias, dl_dz, strict=True)]
     return out
+
+
+def _dz(s: Exact, y: Exact, convention: str) -> Exact:
+    """d/dz of the loss at sigmoid(z) = s: s - y, or 0 where the clamped loss is flat."""
+    return mpmath.mpf(0) if convention == CLAMPED and clamped_flat(s, y) else s - y
 
 
 def _affine(weight: np.ndarray, bias: np.ndarray, v: list[Exact]) -> list[Exact]:
@@ -156,7 +173,7 @@ def two_layer(
         if convention == TORCH:  # the floored dL/dyhat times s * (1 - s)
             dz2 = [g * si * (1 - si) for g, si in zip(dyhat, s, strict=True)]
         else:
-            dz2 = [(si - yi) * scale for si, yi in zip(s, yv, strict=True)]
+            dz2 = [_dz(si, yi, convention) * scale for si, yi in zip(s, yv, strict=True)]
         dh = [sum(dz2[i] * _mp(w2[i, j]) for i in range(len(dz2))) for j in range(len(h))]
         dz1 = [g * df(v, convention) for g, v in zip(dh, z1, strict=True)]
         for name, g, v in (("W1", dz1, xv), ("W2", dz2, h)):
@@ -202,15 +219,20 @@ def elementwise(f: Callable[..., Exact], *arrays: np.ndarray) -> list[Exact]:
     return [f(*(_mp(v) for v in values)) for values in zip(*flat, strict=True)]
 
 
-def exact(record: Any, a: dict[str, np.ndarray], quantity: str) -> dict[str, list[Exact]]:
-    """Each of the record's conventions' exact value of ``quantity`` at the inputs ``a``
-    (flattened), or {} where the record has no exact value of the quantity."""
+def exact(
+    record: Any,
+    a: dict[str, np.ndarray],
+    quantity: str,
+    conventions: tuple[str, ...] | None = None,
+) -> dict[str, list[Exact]]:
+    """Each of the record's conventions' (or those given) exact value of ``quantity`` at the
+    inputs ``a`` (flattened), or {} where the record has no exact value of the quantity."""
     if record.exact is None:
         return {}
     arrays = {k: np.asarray(v) for k, v in a.items()}
     key = tuple((k, v.dtype.str, v.shape, v.tobytes()) for k, v in sorted(arrays.items()))
     out = {}
-    for convention in record.conventions:
+    for convention in conventions or record.conventions:
         values = _all_quantities(record, key, convention).get(quantity)
         if values is None:
             return {}

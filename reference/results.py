@@ -108,12 +108,16 @@ class Evidence:
     got: Value | None = None
     torch: Value | None = None
     exact: tuple[float, ...] | None = None  # the mathematics' value, nearest float64
-    # Errors against the exact value in ulps of the dtype: "got", "torch", "tutorial".
+    # Errors against the exact value in ulps of the dtype: "got", "torch", "tutorial"; and
+    # against the clamped loss's own derivative: "got clamped", "torch clamped".
     ulps: dict[str, float] = field(default_factory=dict)
     differs_in: str = ""  # shape, dtype, NaN/inf, or value
     rtol: float | None = None
     atol: float | None = None
     slip: str = ""  # the catalogued slip that gives the same value here
+    # Where the loss's clamp at 100 binds, the clamped function's own derivative (flat: 0),
+    # beside the formula's (oracle.CLAMPED).
+    clamped: tuple[float, ...] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -126,6 +130,7 @@ class Evidence:
             "rtol": self.rtol,
             "atol": self.atol,
             "slip": self.slip,
+            "clamped": [_plain(v) for v in self.clamped] if self.clamped is not None else None,
         }
 
     @classmethod
@@ -141,6 +146,7 @@ class Evidence:
             rtol=d["rtol"],
             atol=d["atol"],
             slip=d["slip"],
+            clamped=tuple(float(v) for v in d["clamped"]) if d["clamped"] is not None else None,
         )
 
 

@@ -82,7 +82,16 @@ def evidence(
     if tutorial is not None:
         ulps["tutorial"] = oracle.ulps(tutorial, math, dtype)
     nearest = oracle.nearest(math, np.float64, (len(math),))
-    return Evidence(**{**base.__dict__, "exact": tuple(float(v) for v in nearest), "ulps": ulps})
+    clamped = None
+    if oracle.CLIP_SUM in record.conventions:  # a loss clamped at 100: its own slope too
+        flat = oracle.exact(record, a, quantity, (oracle.CLAMPED,))[oracle.CLAMPED]
+        if any(f != m for f, m in zip(flat, math, strict=True)):
+            clamped = tuple(float(v) for v in oracle.nearest(flat, np.float64, (len(flat),)))
+            ulps["torch clamped"] = oracle.ulps(torch, flat, dtype)
+            if "got" in ulps:
+                ulps["got clamped"] = oracle.ulps(got_a, flat, dtype)
+    exact_values = tuple(float(v) for v in nearest)
+    return Evidence(**{**base.__dict__, "exact": exact_values, "ulps": ulps, "clamped": clamped})
 
 
 def evidence_line(ev: Evidence, dtype: Any) -> str:
@@ -95,6 +104,13 @@ def evidence_line(ev: Evidence, dtype: Any) -> str:
     line += f", torch {ev.ulps['torch']:.3g}"
     if "tutorial" in ev.ulps:
         line += f", the tutorial {ev.ulps['tutorial']:.3g}"
+    if ev.clamped is not None:
+        flat = np.array2string(np.array(ev.clamped), precision=10, threshold=6)
+        got = f"{ev.ulps['got clamped']:.3g}" if "got clamped" in ev.ulps else "-"
+        line += (
+            f"\n  the loss as clamped at 100 is flat here: its own derivative {flat}; ulps "
+            f"from it: got {got}, torch {ev.ulps['torch clamped']:.3g}"
+        )
     return line
 
 
@@ -109,14 +125,17 @@ def summary_line(finding: Finding, dtype: Any, where: str) -> str:
         f"({np.dtype(dtype).name}, rtol={ev.rtol:g}, atol={ev.atol:g}) at {where}"
     ]
     if ev.exact is not None:
-        parts.append(evidence_line(ev, dtype).strip())
-    if ev.slip and ev.got is not None:
+        parts += [line.strip() for line in evidence_line(ev, dtype).splitlines()]
+    if ev.got is not None:
         parts.append(slip_line(ev.got.array(), ev.slip).strip())
     return "; ".join(parts)
 
 
-def slip_line(got: Any, slip: str) -> str:
+def slip_line(got: Any, slip: str | None) -> str:
+    """The catalogued slip that reproduces the value here, or that none does."""
     shown = np.array2string(np.asarray(got), precision=6, threshold=6)
+    if not slip:
+        return f"  got {shown}: no catalogued slip gives this value here"
     return f"  got {shown}, which is what the slip '{slip}' gives here"
 
 
@@ -200,5 +219,6 @@ def judge(
     ev = evidence(record, a, quantity, got, torch, dtype)
     slip = diagnose(record, a, quantity, got, torch, dtype)
     ev = Evidence(**{**ev.__dict__, "slip": slip or ""})
-    text = report + "\n" + evidence_line(ev, dtype) + ("\n" + slip_line(got, slip) if slip else "")
+    lines = (report, evidence_line(ev, dtype), slip_line(got, slip))
+    text = "\n".join(line for line in lines if line)
     return Finding(layer, quantity, WRONG, "wrong", text=text, evidence=ev)
