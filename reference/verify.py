@@ -32,6 +32,7 @@ from reference.versions import Old, VersionError, resolve
 from scratch.data import LR, PUBLISHED_LOSSES, SEED
 
 AGREE, DIVERGE, CANNOT_RUN = 0, 1, 2
+PROCESS_STOPPED = "stopped: "  # how _trained says that a run stopped the process
 
 
 def checked_layers(profile: Profile, setup: Setup) -> tuple[Record, ...]:
@@ -211,7 +212,8 @@ def _trained(s: Settings, impl: Subject, name: str) -> dict[str, Any] | str:
             "train", seed=s.seed, epochs=s.epochs, lr=s.lr, dtype=s.dtype, setup=asdict(s.setup)
         )
     except Stopped as stopped:
-        return f"the process of {name} {stopped}"
+        who = f"the process of {name}" if s.against else "the implementation's process"
+        return f"{PROCESS_STOPPED}{who} {stopped}"
     if run.raised is not None:  # made before its first epoch: the network's constructor
         return f"{name} raised {run.raised[0]} building its network: {run.raised[1]}"
     if "no_mapping" in run.data:  # a layer with no torch mapping
@@ -238,8 +240,8 @@ def _verify(s: Settings, impl: Subject, out_dir: Path, previous: Subject | None 
             continue
         trained = _trained(s, subject, name)
         if isinstance(trained, str):
-            if trained.startswith("the process of "):
-                print(f"DIVERGES: {trained}")
+            if trained.startswith(PROCESS_STOPPED):
+                print(f"DIVERGES: {trained.removeprefix(PROCESS_STOPPED)}")
                 return DIVERGE
             print(f"error: {trained}", file=sys.stderr)
             return CANNOT_RUN
