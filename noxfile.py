@@ -28,7 +28,8 @@ def tests(session: nox.Session) -> None:
     seed; `-- --randomly-seed=N` repeats an order) on 2 xdist workers. Pass pytest
     options after --, e.g. `-- --impl my_net.py`."""
     install(session, "test")
-    session.run("pytest", "-m", "", *session.posargs)
+    # A larger budget of generated call sequences than the plain pytest's (and check's).
+    session.run("pytest", "-m", "", *session.posargs, env={"BCE_HARNESS_SEQUENCES": "16"})
 
 
 @nox.session

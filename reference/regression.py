@@ -105,19 +105,17 @@ def _reference(q: Quantity, other: Quantity) -> tuple[np.ndarray, str]:
 
 
 def compare_quantity(check: str, old: Quantity, new: Quantity) -> Transition:
-    where = {"check": check, "layer": new.layer, "quantity": new.quantity, "old": old, "new": new}
+    same = Transition(check, Change.UNCHANGED, new.layer, new.quantity, old, new)
     if old.got == new.got:
-        return Transition(change=Change.UNCHANGED, **where)  # type: ignore[arg-type]
+        return same
+    if old.reference.shape != new.reference.shape:  # not one quantity (a generated sequence's
+        return replace(same, change=Change.CHANGED)  # calls that parted): no distance
     old_ref, against = _reference(old, new)
     new_ref, _ = _reference(new, old)
     old_err, new_err = _errors(_array(old.got), old_ref), _errors(_array(new.got), new_ref)
     tolerance = new.atol + new.rtol * np.abs(np.where(np.isfinite(new_ref), new_ref, 0.0))
     with np.errstate(all="ignore"):
-        grew = (
-            bool(np.any(new_err > 2 * old_err + tolerance))
-            if old_err.shape == new_err.shape
-            else True
-        )
+        grew = bool(np.any(new_err > 2 * old_err + tolerance))
     ulp = _ulp(new_ref, new.dtype)
     distance = Distance(_max(old_err / ulp), _max(new_err / ulp), against)
     old_a, new_a = _array(old.got), _array(new.got)
@@ -125,7 +123,7 @@ def compare_quantity(check: str, old: Quantity, new: Quantity) -> Transition:
     if old_a is not None and new_a is not None and old_a.shape == new_a.shape:
         moved = _max(_errors(new_a, old_a) / _ulp(old_a.astype(np.float64), new.dtype))
     change = Change.REGRESSED if grew else Change.CHANGED
-    return Transition(change=change, moved_ulps=moved, distance=distance, **where)  # type: ignore[arg-type]
+    return replace(same, change=change, moved_ulps=moved, distance=distance)
 
 
 def _max(a: np.ndarray) -> float:

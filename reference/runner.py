@@ -341,8 +341,13 @@ def against_command(
             if error:
                 print(f"error: {name} could not be checked: {error}", file=sys.stderr)
         return CANNOT_RUN
-    transitions = compare(old_results, now.results)
-    print(render(old_text, new, transitions))
+    try:
+        transitions = compare(old_results, now.results)
+        text = render(old_text, new, transitions)
+    except Exception as exc:  # the harness's own failure: named, exit 2
+        print(f"error: the harness failed comparing the versions: {exc!r}", file=sys.stderr)
+        return CANNOT_RUN
+    print(text)
     if now.stopped:
         print(f"\n{new} stopped the checks: its process {now.stopped}")
     if report_to is not None:

@@ -44,7 +44,7 @@ PASS, CLOSER, CONVENTION, KNOWN, WRONG = (
 EXPECTATIONS = ("tutorial", "torch")
 
 
-def _tutorial_value(record: Record, a: dict[str, np.ndarray], quantity: str) -> Any:
+def tutorial_value(record: Record, a: dict[str, np.ndarray], quantity: str) -> Any:
     """The tutorial's value (the record's tutorial-style implementation: scratch, or
     scratch.grown for what the tutorial lacks); None where it raises on these inputs."""
     try:
@@ -78,12 +78,14 @@ def evidence(
     # ulps to count.
     if np.size(got_a) == len(math) and got_a.dtype.kind in "biuf":
         ulps = {"got": oracle.ulps(got_a, math, dtype), **ulps}
-    tutorial = _tutorial_value(record, a, quantity)
+    tutorial = tutorial_value(record, a, quantity)
     if tutorial is not None:
         ulps["tutorial"] = oracle.ulps(tutorial, math, dtype)
     nearest = oracle.nearest(math, np.float64, (len(math),))
     clamped = None
-    if oracle.CLIP_SUM in record.conventions:  # a loss clamped at 100: its own slope too
+    # A loss clamped at 100: where the clamp binds, its derivatives as the clamped function's.
+    derivative = quantity.startswith("dL/") or quantity.endswith(" after step")
+    if oracle.CLIP_SUM in record.conventions and derivative:
         flat = oracle.exact(record, a, quantity, (oracle.CLAMPED,))[oracle.CLAMPED]
         if any(f != m for f, m in zip(flat, math, strict=True)):
             clamped = tuple(float(v) for v in oracle.nearest(flat, np.float64, (len(flat),)))
@@ -108,8 +110,8 @@ def evidence_line(ev: Evidence, dtype: Any) -> str:
         flat = np.array2string(np.array(ev.clamped), precision=10, threshold=6)
         got = f"{ev.ulps['got clamped']:.3g}" if "got clamped" in ev.ulps else "-"
         line += (
-            f"\n  the loss as clamped at 100 is flat here: its own derivative {flat}; ulps "
-            f"from it: got {got}, torch {ev.ulps['torch clamped']:.3g}"
+            f"\n  the loss as clamped at 100 is flat here; differentiated as clamped: {flat}; "
+            f"ulps from it: got {got}, torch {ev.ulps['torch clamped']:.3g}"
         )
     return line
 
@@ -137,6 +139,29 @@ def slip_line(got: Any, slip: str | None) -> str:
     if not slip:
         return f"  got {shown}: no catalogued slip gives this value here"
     return f"  got {shown}, which is what the slip '{slip}' gives here"
+
+
+TUTORIAL_NEARER = "closer to the mathematics than the tutorial"
+
+
+def _nearer_than_the_tutorial(
+    record: Record, a: dict[str, np.ndarray], quantity: str, got: Any, tutorial: float, dtype: Any
+) -> str | None:
+    """At a register row, under the tutorial's expectation: a value at least as close to the
+    exact value as the tutorial's registered one is as right as it (where the tutorial's is
+    infinitely far, nearness means nothing: None)."""
+    exact = oracle.exact(record, a, quantity)
+    got_a = np.asarray(got)
+    if not exact or got_a.dtype.kind != "f" or got_a.size != 1:
+        return None
+    math = exact[oracle.MATHEMATICS]
+    mine, theirs = oracle.ulps(got_a, math, dtype), oracle.ulps([tutorial], math, dtype)
+    if not (np.isfinite(theirs) and mine <= theirs):
+        return None
+    return (
+        f"{quantity}: {TUTORIAL_NEARER} at its registered divergence ({mine:.3g} ulps from the "
+        f"exact value, the tutorial's registered value {theirs:.3g})"
+    )
 
 
 def judge(
@@ -171,6 +196,11 @@ def judge(
             return Finding(
                 layer, quantity, KNOWN, row.cause, cause=row.cause, text=f"{quantity}: {row.cause}"
             )
+        if row is not None and expect == "tutorial":
+            nearer = _nearer_than_the_tutorial(record, a, quantity, got, row.tutorial, dtype)
+            if nearer is not None:
+                ev = evidence(record, a, quantity, got, torch, dtype)
+                return Finding(layer, quantity, CLOSER, TUTORIAL_NEARER, text=nearer, evidence=ev)
     exact = oracle.exact(record, a, quantity)
     got_a = np.asarray(got)
     finite = (
@@ -222,3 +252,56 @@ def judge(
     lines = (report, evidence_line(ev, dtype), slip_line(got, slip))
     text = "\n".join(line for line in lines if line)
     return Finding(layer, quantity, WRONG, "wrong", text=text, evidence=ev)
+
+
+def followed(
+    record: Record, a: dict[str, np.ndarray], quantity: str, got: Any, torch: Any, dtype: Any
+) -> set[str] | None:
+    """The conventions whose value ``got`` is within tolerance of: torch's where it matches
+    torch's twin, and each of the record's exact conventions; None where the record has no
+    exact value of the quantity (then it rules no convention out)."""
+    where = {"layer": record.name, "quantity": quantity, "inputs": {}, "dtype": dtype}
+    out = {oracle.TORCH} if mismatch(got, torch, **where) is None else set()
+    exact = oracle.exact(record, a, quantity)
+    got_a = np.asarray(got)
+    if not exact or got_a.dtype.kind != "f":
+        return None
+    for name, values in exact.items():
+        if len(values) == got_a.size:
+            near = oracle.nearest(values, got_a.dtype, got_a.shape)
+            if mismatch(got_a, near, **where) is None:
+                out.add(name)
+    return out
+
+
+def one_convention(
+    record: Record,
+    a: dict[str, np.ndarray],
+    graded: list[tuple[Finding, Any, Any]],
+    dtype: Any,
+) -> Finding | None:
+    """At one input one convention must explain every quantity (the mathematics and torch's
+    included): None where one does, else the wrong finding that says which quantity follows
+    which. ``graded`` holds each quantity's passing verdict with its value and torch's; the
+    tutorial's registered values are its own convention, pinned by the register, and left
+    out."""
+    if all(f.grade in (PASS, KNOWN) for f, _, _ in graded):
+        return None  # torch's values (and the register's) throughout: one convention
+    sets: dict[str, set[str]] = {}
+    for f, got, torch in graded:
+        if f.grade == KNOWN or f.label == TUTORIAL_NEARER:
+            continue
+        conventions = followed(record, a, f.quantity, got, torch, dtype)
+        if conventions is not None:
+            sets[f.quantity] = conventions
+    if not sets or set.intersection(*sets.values()):
+        return None
+    first = next(f for f, _, _ in graded if f.grade not in (PASS, KNOWN))
+    which = "; ".join(
+        f"{q} follows {', '.join(sorted(c)) if c else 'none of them'}" for q, c in sets.items()
+    )
+    text = (
+        f"{record.name} {first.quantity}: no one convention explains every quantity at this "
+        f"input ({which})"
+    )
+    return Finding(record.name, first.quantity, WRONG, "a mix of conventions", text=text)

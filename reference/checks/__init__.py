@@ -29,7 +29,16 @@ from typing import Any
 
 import numpy as np
 
-from reference.checks import edges, errors, gradients, partials, properties, runs, state
+from reference.checks import (
+    edges,
+    errors,
+    gradients,
+    partials,
+    properties,
+    runs,
+    sequences,
+    state,
+)
 from reference.checks.base import (
     Check,
     Context,
@@ -71,6 +80,8 @@ KINDS: tuple[Callable[[Context], Iterator[Check]], ...] = (
     runs.initial_weights,
     runs.stored_runs,
     properties.generate,
+    sequences.generate,
+    runs.long_runs,  # last: the implementation's longest drive, run while earlier ones are judged
 )
 
 

@@ -15,7 +15,7 @@ from reference import subject
 from reference.compare import CheckFailure
 from reference.records import DTYPES, Network, Record
 from reference.results import Finding, Grade
-from reference.verdicts import judge
+from reference.verdicts import judge, one_convention
 
 Arrays = dict[str, np.ndarray]
 Notes = tuple[Finding, ...]  # what a passing check found other than torch's values
@@ -175,13 +175,17 @@ def graded(
     record: Record, a: Arrays, expected: Arrays, got: Arrays, dtype: Any, expect: str
 ) -> Notes:
     """Each quantity graded (reference.verdicts); the first wrong one fails the check."""
-    notes = []
+    notes, verdicts = [], []
     for quantity, value in expected.items():
         verdict = judge(record, a, quantity, got[quantity], value, dtype, expect)
         if verdict.grade == Grade.WRONG:
             raise CheckFailure.of(verdict)
         if verdict.grade != Grade.MATCHES_TORCH:
             notes.append(verdict)
+        verdicts.append((verdict, got[quantity], value))
+    mix = one_convention(record, a, verdicts, dtype)
+    if mix is not None:
+        raise CheckFailure.of(mix)
     return tuple(notes)
 
 

@@ -17,7 +17,7 @@ from reference.checks.base import Check, Context, KnownDivergence, Notes
 from reference.compare import CheckFailure
 from reference.records import EdgePoint, edge_points, edge_values
 from reference.results import Finding, Grade
-from reference.verdicts import judge
+from reference.verdicts import judge, one_convention
 
 
 @dataclass
@@ -58,6 +58,7 @@ def judge_edge(
         return verdict
     got = outcome["values"]
     a = point.arrays()
+    graded = []
     for quantity, expected in edge_values(point, None, device).items():
         with np.errstate(all="ignore"):
             v = judge(
@@ -76,6 +77,12 @@ def judge_edge(
             verdict.failures.append(v)
         elif v.grade != Grade.MATCHES_TORCH:
             verdict.notes.append(v)
+        graded.append((v, got[quantity], expected))
+    if not verdict.failures:
+        with np.errstate(all="ignore"):
+            mix = one_convention(point.record, a, graded, point.dtype)
+        if mix is not None:
+            verdict.failures.append(mix)
     return verdict
 
 

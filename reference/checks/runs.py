@@ -6,6 +6,7 @@ convention's own run (reference.training.convention_run) is what it follows."""
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Callable, Iterator
 from types import ModuleType
 from typing import Any
@@ -17,7 +18,7 @@ from reference.checks.base import Arrays, Check, Context, Notes
 from reference.compare import CheckFailure, assert_match, mismatch
 from reference.records import Network, Record
 from reference.results import Finding, Grade
-from reference.training import convention_run
+from reference.training import Setup, convention_run
 
 # The networks whose runs have a convention's witness: the tutorial's (its loss's conventions).
 WITNESSES: dict[str, Callable[..., tuple[list[float], np.ndarray, np.ndarray]]] = {
@@ -99,6 +100,36 @@ def _convention_followed(
     return None
 
 
+def _trained(
+    impl: ModuleType,
+    network: Network,
+    setup: Setup,
+    seed: int,
+    dtype: Any,
+    epochs: int,
+    lr: float,
+    path: str,
+) -> dict[str, Any]:
+    """The implementation's run, from the setup's initial weights: each epoch's loss (the sum
+    of its samples' losses before their updates) and the trained weights."""
+    start = setup.initial_params(seed, dtype)
+    options = {"activation": np.array(setup.activation), "reduction": np.array(setup.reduction)}
+    net = network.build(impl, {**start, **options})
+    batches = setup.batches(dtype)
+    losses: list[float] = []
+    for _ in range(epochs):
+        if path == "train_epoch":  # the tutorial's samples, one epoch a call
+            xs, ys = np.stack([x for x, _ in batches]), np.stack([y for _, y in batches])
+            losses.append(float(np.sum(net.train_epoch(xs, ys, lr), dtype=np.float64)))
+            continue
+        total = 0.0
+        for x, y in batches:
+            total += float(subject.step(net, x, y, lr, path)["loss"])
+        losses.append(total)
+    trained = {k: np.array(v, copy=True, subok=True) for k, v in network.params(net).items()}
+    return {"losses": losses, "trained": trained}
+
+
 def _golden(
     check_id: str, record: Record, network: Network, name: str, expect: str, path: str
 ) -> Check:
@@ -107,22 +138,7 @@ def _golden(
     setup, seed, lr, epochs, dtype = golden.runs(network.kind)[name]
 
     def drive(impl: ModuleType) -> dict[str, Any]:
-        start = setup.initial_params(seed, dtype)
-        options = {"activation": np.array(setup.activation), "reduction": np.array(setup.reduction)}
-        net = network.build(impl, {**start, **options})
-        batches = setup.batches(dtype)
-        losses: list[float] = []
-        for _ in range(epochs):
-            if path == "train_epoch":  # the tutorial's samples, one epoch a call
-                xs, ys = np.stack([x for x, _ in batches]), np.stack([y for _, y in batches])
-                losses.append(float(np.sum(net.train_epoch(xs, ys, lr), dtype=np.float64)))
-                continue
-            total = 0.0
-            for x, y in batches:
-                total += float(subject.step(net, x, y, lr, path)["loss"])
-            losses.append(total)
-        trained = {k: np.array(v, copy=True, subok=True) for k, v in network.params(net).items()}
-        return {"losses": losses, "trained": trained}
+        return _trained(impl, network, setup, seed, dtype, epochs, lr, path)
 
     def judge(run: dict[str, Any]) -> Notes:
         data = golden.load(name)
@@ -152,3 +168,57 @@ def stored_runs(ctx: Context) -> Iterator[Check]:
         for name, path in itertools.product(golden.runs(network.kind), ctx.paths(record)):
             suffix = "" if path in ("two-calls", "") else f"-{path}"
             yield _golden(f"golden-{name}{suffix}", record, network, name, ctx.expect, path)
+
+
+# The long run: twice the longest stored run's updates (the tutorial's 2000 epochs of 5
+# samples), so that what starts after many updates is seen. torch's eager step is too slow a
+# reference for it; scratch.compiled, held to torch by the suite, computes it in compiled
+# loops with torch's numerics. BCE_HARNESS_LONG_EPOCHS sets it (the slow tests: ten times).
+LONG_EPOCHS = int(os.environ.get("BCE_HARNESS_LONG_EPOCHS", "4000"))
+LONG_SEED, LONG_LR = 42, 0.01
+
+
+def compiled_run(seed: int, lr: float, epochs: int, dtype: Any) -> dict[str, Any]:
+    """The reference of a long run: scratch.compiled's epochs, from the tutorial's weights."""
+    from scratch import compiled  # numba: loaded only where a long run is judged
+
+    start = Setup().initial_params(seed, dtype)
+    net = subject.new_network(compiled, start["W"], start["b"])
+    batches = Setup().batches(dtype)
+    xs, ys = np.stack([x for x, _ in batches]), np.stack([y for _, y in batches])
+    losses = [float(np.sum(net.train_epoch(xs, ys, lr), dtype=np.float64)) for _ in range(epochs)]
+    return {"losses": losses, "W": net.linear1.weight.copy(), "b": net.linear1.bias.copy()}
+
+
+def _long_run(check_id: str, record: Record, network: Network, path: str) -> Check:
+    dtype = np.float32
+
+    def drive(impl: ModuleType) -> dict[str, Any]:
+        return _trained(impl, network, Setup(), LONG_SEED, dtype, LONG_EPOCHS, LONG_LR, path)
+
+    def judge(run: dict[str, Any]) -> Notes:
+        reference = compiled_run(LONG_SEED, LONG_LR, LONG_EPOCHS, dtype)
+        settings = {
+            "seed": LONG_SEED,
+            "lr": LONG_LR,
+            "epochs": LONG_EPOCHS,
+            "updates": 5 * LONG_EPOCHS,
+        }
+        where = {"layer": record.name, "inputs": settings, "dtype": dtype}
+        losses = np.array(run["losses"])
+        assert_match(losses, np.array(reference["losses"]), quantity="trajectory", **where)
+        for key, value in run["trained"].items():
+            assert_match(value, reference[key], quantity="trained weights", **where)
+        return ()
+
+    return Check(check_id, record.needs, drive, judge)
+
+
+def long_runs(ctx: Context) -> Iterator[Check]:
+    """The tutorial's network trained for LONG_EPOCHS, by each step path it has."""
+    for record, network in ctx.networks:
+        if network.kind != "tutorial":
+            continue
+        for path in ctx.paths(record):
+            suffix = "" if path in ("two-calls", "") else f"-{path}"
+            yield _long_run(f"long-run-{5 * LONG_EPOCHS}-updates{suffix}", record, network, path)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import ast
 import re
+from types import ModuleType
 
 import pytest
 
@@ -13,9 +14,11 @@ import scratch
 import scratch.grown
 import scratch.stable
 from reference.__main__ import _parser
-from reference.checks import all_checks
+from reference.checks import Check, all_checks, result_of
+from reference.checks.sequences import DEFAULT_SEQUENCES
 from reference.divergences import register
 from reference.records import TUTORIAL
+from reference.results import Status
 from tests.paths import ROOT
 
 README = (ROOT / "README.md").read_text()
@@ -63,11 +66,20 @@ def _number(pattern: str) -> int:
     return int(match.group(1))
 
 
+def _at_default_budget(impl: ModuleType) -> list[Check]:
+    """Its checks, with the default budget of generated sequences (nox -s tests runs more)."""
+    return [
+        c
+        for c in all_checks(impl, devices=("cpu",))
+        if not c.id.startswith("sequence-") or int(c.id.rsplit("seed", 1)[1]) < DEFAULT_SEQUENCES
+    ]
+
+
 def test_counts_come_from_the_code() -> None:
     slips = [p for p in (ROOT / "reference/slips").glob("*.py") if not p.name.startswith("_")]
     assert _number(r"`reference/slips/`, (\d+) implementations") == len(slips)
     assert _number(r"\*\*(\d+) of \d+ turn the checks red\*\*") == len(slips)
-    checks = list(all_checks(scratch, devices=("cpu",)))
+    checks = _at_default_budget(scratch)
     assert _number(r"yields (\d+) checks for the tutorial's code") == len(checks)
     # The tutorial's known divergences: the edge checks with a register row beyond tolerance.
     known = {
@@ -75,11 +87,15 @@ def test_counts_come_from_the_code() -> None:
         for r in register()
         if not r.within_tolerance and r.layer in {record.name for record in TUTORIAL}
     }
-    assert _number(r"passes with (\d+) known divergences") == len(known)
-    assert _number(r"my_net +(\d+) +\d+ +0") == len(checks) - len(known)
-    grown = list(all_checks(scratch.grown, devices=("cpu",)))
+    sequences = [c for c in checks if c.id.startswith("sequence-")]
+    generated = sum(result_of(c, c.driven(scratch)).status == Status.KNOWN for c in sequences)
+    assert _number(r"passes with \d+ known divergences \((\d+) at the register") == len(known)
+    assert _number(r"register's edges, (\d+) among the generated") == generated
+    assert _number(r"passes with (\d+) known divergences") == len(known) + generated
+    assert _number(r"my_net +(\d+) +\d+ +0") == len(checks) - len(known) - generated
+    grown = _at_default_budget(scratch.grown)
     assert _number(r"\(`scratch.grown`: (\d+) checks\)") == len(grown)
-    stable = list(all_checks(scratch.stable, devices=("cpu",)))
+    stable = _at_default_budget(scratch.stable)
     assert _number(r"--expect torch`:\n?(\d+) passed") == len(stable)
     broken = sorted(p.name for p in (ROOT / "tests/impls").glob("broken_*.py"))
     assert broken == [f"broken_{n}.py" for n in ("bias", "chain", "clamp", "contract", "sign")]

@@ -70,4 +70,6 @@ def test_a_nan_names_no_slip_and_states_the_clamped_losss_own_derivative() -> No
     assert ev.clamped == (0.0,)  # min(-log(yhat), 100) is flat near 0
     assert ev.slip == ""
     assert "no catalogued slip gives this value here" in finding.text
-    assert "the loss as clamped at 100 is flat here: its own derivative [0.]" in finding.text
+    assert (
+        "the loss as clamped at 100 is flat here; differentiated as clamped: [0.]" in finding.text
+    )

@@ -153,6 +153,8 @@ def _quantity(
         (_quantity([1.0], [1.0]), _quantity([1.0000003], [1.0]), "regressed"),
         (_quantity([np.nan], [1.0]), _quantity([np.nan], [1.0]), "unchanged"),
         (_quantity([-0.0], [0.0]), _quantity([0.0], [0.0]), "changed"),
+        # Not one quantity (a generated sequence whose calls parted): changed, no distance.
+        (_quantity([1.0], [1.0]), _quantity([1.0, 2.0], [1.0, 2.0]), "changed"),
     ],
     ids=[
         "to-torch-away-from-exact",
@@ -160,6 +162,7 @@ def _quantity(
         "past-the-rule",
         "nan-stays",
         "signed-zero",
+        "another-shape",
     ],
 )
 def test_the_rule(old: Quantity, new: Quantity, change: str) -> None:

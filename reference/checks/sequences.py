@@ -1,0 +1,445 @@
+"""Sequences: generated call sequences, judged step by step against torch.
+
+The fixed checks call each method at chosen points in a chosen order; code whose result
+depends on what happened before (the learning rates seen, the number of steps, the arrays
+passed before, the gradient's size, the layer's size) passes them. A sequence check draws a
+program from its seed (numpy's PCG64, so both processes draw the same one): several networks
+alive at once, of sizes from 1x1 to 64x64, ``forward_loss``, ``update_weights``,
+``train_step`` and the layers' methods in any order, learning rates from 1e-4 to 10, inputs
+scaled from 0.01 to 30 (so gradients range from tiny to large), an input array reused with
+new contents. The implementation's process runs the program (the drive) and sends back what
+each call returned, each network's weights after it, which arguments a call changed, and
+which earlier returned arrays changed since they were returned. The harness judges each call
+alone (the judge): torch's twin takes the implementation's weights as they were before the
+call, so no error accumulates, and the graded verdicts decide; a changed argument or a
+returned array that changed later is reported as such. A call whose logits saturate the
+sigmoid in the dtype, where the tutorial's formulas are known to break, is left to the fixed
+edge checks; short of that, the tutorial's own value where it parts from torch is a known
+divergence, as at the register's edges. A failure prints the calls on the
+failing network, from its creation to the failing call, as a script to paste and run.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+from reference import subject
+from reference.checks.base import Check, Context, KnownDivergence, Notes
+from reference.compare import CheckFailure, mismatch
+from reference.records import DTYPES, Record
+from reference.records.tutorial import BCE, LINEAR, NETWORK, SIGMOID
+from reference.results import Finding, Grade
+from reference.verdicts import judge, tutorial_value
+
+# Programs per dtype: BCE_HARNESS_SEQUENCES sets it (nox -s tests runs more).
+DEFAULT_SEQUENCES = 6
+SEQUENCES = int(os.environ.get("BCE_HARNESS_SEQUENCES", DEFAULT_SEQUENCES))
+CALLS = 30  # calls a program
+SIZES = (1, 2, 3, 5, 8, 17, 32, 64)
+# Past this |logit| the sigmoid rounds to 0 or 1 in the dtype: the tutorial's known break.
+SATURATED = {"float32": 16.0, "float64": 36.0}
+NETWORK_CALLS = ("forward_loss", "update_weights", "train_step", "linear")
+CAUSE = "the tutorial's formulas at generated points"
+TUTORIALS = "where the tutorial's own formulas part from torch (as at its registered edges)"
+ALIASED = "the {q} that call {j} ({op}) returned changed after it: it shares memory with state"
+OPS = ("forward_loss", "update_weights", "train_step", "refill", "layer", "new")
+
+
+def program(seed: int, dtype: str, paths: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The calls of one sequence, as data: the same for a seed, dtype and step paths."""
+    rng = np.random.default_rng([20261201, seed, list(DTYPES).index(dtype)])
+    dt = np.dtype(dtype)
+    nets: list[tuple[int, int, float]] = []  # (in, out, the scale of its inputs)
+    ops: list[dict[str, Any]] = []
+
+    def new() -> None:
+        n_in, n_out = (int(rng.choice(SIZES)) for _ in range(2))
+        scale = float(10 ** rng.uniform(-3, 3))
+        # Weights against the inputs' scale, so that logits start moderate and the gradient
+        # (dL/dz times x) takes the inputs' scale.
+        spread = float(10 ** rng.uniform(-1, 0.5)) / (scale * np.sqrt(n_in))
+        ops.append(
+            {
+                "op": "new",
+                "net": len(nets),
+                "W": (rng.standard_normal((n_out, n_in)) * spread).astype(dt),
+                "b": (rng.standard_normal(n_out) * 0.5).astype(dt),
+            }
+        )
+        nets.append((n_in, n_out, scale))
+
+    new()
+    weights = np.array([4, 5, 3 if "train_step" in paths else 0, 2, 3, 1], float)
+    while len(ops) < CALLS:
+        kind = OPS[rng.choice(len(OPS), p=weights / weights.sum())]
+        if kind == "new":
+            if len(nets) < 3:
+                new()
+            continue
+        k = int(rng.integers(len(nets)))
+        n_in, n_out, scale = nets[k]
+        x = (rng.standard_normal(n_in) * scale).astype(dt)
+        y = rng.integers(0, 2, n_out).astype(dt)
+        if kind == "refill":  # the network's input buffer, given new contents in place
+            ops.append({"op": "refill", "net": k, "x": x})
+            continue
+        use_buffer = bool(rng.integers(2))
+        if kind == "layer":
+            method = str(rng.choice(["linear", "sigmoid", "loss"]))
+            z = (rng.standard_normal(n_out) * 3).astype(dt)
+            yhat = rng.uniform(0.01, 0.99, n_out).astype(dt)
+            ops.append(
+                {"op": method, "net": k, "x": x, "buffer": use_buffer, "z": z, "yhat": yhat, "y": y}
+            )
+            continue
+        lr = float(10 ** rng.uniform(-4, 1))
+        ops.append({"op": kind, "net": k, "x": x, "buffer": use_buffer, "y": y, "lr": lr})
+    return ops
+
+
+def _changed(before: np.ndarray, after: Any) -> bool:
+    a = np.asarray(after)
+    return a.shape != before.shape or a.tobytes() != before.tobytes()
+
+
+def _run(impl: ModuleType, ops: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The implementation's side: each call made, and what came of it."""
+    nets: dict[int, Any] = {}
+    buffers: dict[int, np.ndarray] = {}
+    layers = {"sigmoid": impl.Sigmoid(), "loss": impl.BinaryCrossEntropyLoss()}
+    kept: list[tuple[int, str, np.ndarray, np.ndarray]] = []  # returned arrays, their contents
+    out: list[dict[str, Any]] = []
+
+    def write(k: int, x: np.ndarray) -> None:
+        """The harness's own write to an input buffer: what it changes is not a finding."""
+        buffers[k][...] = x
+        kept[:] = [(j, q, v, np.array(v, copy=True)) for j, q, v, _ in kept]
+
+    for i, op in enumerate(ops):
+        k, name = op["net"], op["op"]
+        record: dict[str, Any] = {}
+        if name == "new":
+            nets[k] = subject.new_network(impl, op["W"], op["b"])
+            buffers[k] = np.zeros(op["W"].shape[1], op["W"].dtype)
+        elif name == "refill":
+            write(k, op["x"])
+        else:
+            net = nets[k]
+            # Fresh copies, but for the buffer, which is passed again and again.
+            args: dict[str, Any] = {a: op[a].copy() for a in ("x", "y", "z", "yhat") if a in op}
+            if op["buffer"]:
+                write(k, op["x"])
+                args["x"] = buffers[k]
+            snapshot = {a: np.array(v, copy=True) for a, v in args.items()}
+            before = [np.array(w, copy=True) for w in (net.linear1.weight, net.linear1.bias)]
+            try:
+                returned = _call(net, layers, name, args, op.get("lr"))
+            except Exception as exc:  # judged there: on valid input, the implementation's
+                returned, record["raised"] = {}, [type(exc).__name__, str(exc)]
+            record["returned"] = {
+                q: np.array(v, copy=True, subok=True) for q, v in returned.items()
+            }
+            after = (net.linear1.weight, net.linear1.bias)
+            record["W"], record["b"] = (np.array(w, copy=True, subok=True) for w in after)
+            record["weights_changed"] = any(map(_changed, before, after))
+            record["arguments_changed"] = sorted(
+                a for a, v in args.items() if _changed(snapshot[a], v)
+            )
+            kept += [
+                (i, q, v, np.array(v, copy=True))
+                for q, v in returned.items()
+                if isinstance(v, np.ndarray)
+            ]
+        # A returned array that the implementation changed since it returned it.
+        record["kept_changed"] = [
+            [j, q] for j, q, v, contents in kept if j < i and _changed(contents, v)
+        ]
+        out.append(record)
+    return out
+
+
+def _call(
+    net: Any, layers: dict[str, Any], name: str, args: dict[str, Any], lr: float | None
+) -> dict[str, Any]:
+    x, y = args.get("x"), args.get("y")
+    if name == "forward_loss":
+        return {"loss": net.forward_loss(x, y)}
+    if name == "update_weights":
+        net.update_weights(x, y, lr)
+        return {}
+    if name == "train_step":
+        return {"loss": net.train_step(x, y, lr)}
+    if name == "linear":
+        z = net.linear1.forward(x)
+        partials = net.linear1.backward(x)
+        return {
+            "z": z,
+            "output_wrt_weight": partials.output_wrt_weight,
+            "output_wrt_bias": partials.output_wrt_bias,
+        }
+    if name == "sigmoid":
+        s = layers["sigmoid"]
+        return {"yhat": s.forward(args["z"]), "dyhat/dz": s.backward(args["z"]).output_wrt_x}
+    loss = layers["loss"]
+    value = loss.forward(args["yhat"], y)
+    return {"loss": value, "dL/dyhat": subject.bce_backward(loss)(args["yhat"], y).output_wrt_yhat}
+
+
+# --- the harness's side ------------------------------------------------------------------
+
+
+def _inputs(op: dict[str, Any], weights: tuple[np.ndarray, np.ndarray]) -> dict[str, Any]:
+    W, b = weights
+    a = {"W": W, "b": b, "x": op["x"], "y": op["y"]}
+    return {**a, "lr": np.array(op["lr"])} if "lr" in op else {**a, "lr": np.array(0.1)}
+
+
+def _expected(
+    op: dict[str, Any], weights: tuple[np.ndarray, np.ndarray]
+) -> tuple[Record, dict[str, Any], dict[str, Any]]:
+    """The record, its inputs and torch's values for one call, from the weights before it."""
+    name = op["op"]
+    if name == "linear":
+        a = {"W": weights[0], "b": weights[1], "x": op["x"]}
+        return LINEAR, a, LINEAR.torch(a, "cpu")
+    if name == "sigmoid":
+        a = {"z": op["z"]}
+        return SIGMOID, a, SIGMOID.torch(a, "cpu")
+    if name == "loss":
+        a = {"yhat": op["yhat"], "y": op["y"]}
+        return BCE, a, BCE.torch(a, "cpu")
+    a = _inputs(op, weights)
+    return NETWORK, a, NETWORK.torch(a, "cpu")
+
+
+def _got(op: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
+    """The implementation's values under the record's quantity names."""
+    r, name = record["returned"], op["op"]
+    if name == "linear":
+        ones = np.ones(np.shape(r["output_wrt_bias"]) or (1,), np.asarray(r["z"]).dtype)
+        return {
+            "z": r["z"],
+            "dz/dW": np.outer(ones, r["output_wrt_weight"]),
+            "dz/db": ones * np.asarray(r["output_wrt_bias"]),
+        }
+    if name in ("sigmoid", "loss"):
+        return dict(r)
+    out: dict[str, Any] = {}
+    if "loss" in r:  # a Python float or NumPy scalar is accepted, as by the fixed checks
+        loss = np.asarray(r["loss"])
+        out["loss"] = (
+            loss.astype(record["W"].dtype) if loss.shape == () and loss.dtype.kind == "f" else loss
+        )
+    if name != "forward_loss":
+        out |= {"W after step": record["W"], "b after step": record["b"]}
+    return out
+
+
+def _valid(op: dict[str, Any], weights: tuple[np.ndarray, np.ndarray]) -> bool:
+    """Whether the network's weights, and the logits of this call, are finite (a network
+    that diverged has no reference left to judge it by)."""
+    W, b = weights
+    with np.errstate(all="ignore"):
+        z = W @ op["x"] + b if np.shape(W)[1:] == np.shape(op["x"]) else np.array([0.0])
+    return bool(np.all(np.isfinite(W)) and np.all(np.isfinite(b)) and np.all(np.isfinite(z)))
+
+
+def _saturated(op: dict[str, Any], weights: tuple[np.ndarray, np.ndarray], dtype: str) -> bool:
+    """Whether a network call's logits saturate the sigmoid in the dtype: where the
+    tutorial's formulas break, which the fixed edge checks judge."""
+    W, b = weights
+    with np.errstate(all="ignore"):
+        z = np.asarray(W, np.float64) @ np.asarray(op["x"], np.float64) + b
+    return bool(np.any(np.abs(z) >= SATURATED[dtype]))
+
+
+def _the_tutorials(
+    rec: Record, a: dict[str, Any], quantity: str, value: Any, torch: Any, dtype: Any
+) -> bool:
+    """Whether a value that differs from torch's is, within tolerance, the tutorial's own
+    where the tutorial's own parts from torch too (the cancellations of its formulas short
+    of saturation: 1 - yhat computed as yhat - yhat**2)."""
+    theirs = tutorial_value(rec, a, quantity)
+    if theirs is None:
+        return False
+    where = {"layer": rec.name, "quantity": quantity, "inputs": {}, "dtype": dtype}
+    return mismatch(theirs, torch, **where) is not None and mismatch(value, theirs, **where) is None
+
+
+def _script(ops: list[dict[str, Any]], upto: int, dtype: str) -> str:
+    """The calls on the failing network, from its creation to the failing call, as Python."""
+    k = ops[upto]["net"]
+
+    def arr(v: np.ndarray) -> str:
+        values = ", ".join(str(np.dtype(dtype).type(e)) for e in np.ravel(v))
+        return f"np.array([{values}], np.{dtype}).reshape({tuple(np.shape(v))})"
+
+    lines = [
+        "import numpy as np",
+        "impl = __import__('my_net')  # your implementation's module",
+        "sigmoid, loss = impl.Sigmoid(), impl.BinaryCrossEntropyLoss()",
+    ]
+    for op in ops[: upto + 1]:
+        if op["net"] != k:
+            continue
+        name = op["op"]
+        if name == "new":
+            n_out, n_in = op["W"].shape
+            lines += [
+                f"net = impl.MyNetwork({n_in}, {n_out})",
+                f"net.linear1.weight = {arr(op['W'])}",
+                f"net.linear1.bias = {arr(op['b'])}",
+                f"buffer = np.zeros({n_in}, np.{dtype})",
+            ]
+            continue
+        if name == "refill":
+            lines.append(f"buffer[...] = {arr(op['x'])}")
+            continue
+        if op["buffer"]:
+            lines += [f"buffer[...] = {arr(op['x'])}", "x = buffer"]
+        else:
+            lines.append(f"x = {arr(op['x'])}")
+        lines.append(f"y = {arr(op['y'])}")
+        lr = op.get("lr")
+        if name == "forward_loss":
+            lines.append("print(net.forward_loss(x, y))")
+        elif name == "update_weights":
+            lines += [
+                f"net.update_weights(x, y, {lr!r})",
+                "print(net.linear1.weight, net.linear1.bias)",
+            ]
+        elif name == "train_step":
+            lines.append(
+                f"print(net.train_step(x, y, {lr!r}), net.linear1.weight, net.linear1.bias)"
+            )
+        elif name == "linear":
+            lines.append("print(net.linear1.forward(x), vars(net.linear1.backward(x)))")
+        elif name == "sigmoid":
+            lines += [
+                f"z = {arr(op['z'])}",
+                "print(sigmoid.forward(z), sigmoid.backward(z).output_wrt_x)",
+            ]
+        else:
+            lines += [
+                f"yhat = {arr(op['yhat'])}",
+                "print(loss.forward(yhat, y), loss.backwards(yhat, y).output_wrt_yhat)",
+            ]
+    return "\n".join(lines)
+
+
+def _sequence(check_id: str, seed: int, dtype: str, paths: tuple[str, ...], expect: str) -> Check:
+    needs = NETWORK.needs + (("MyNetwork.train_step",) if "train_step" in paths else ())
+
+    def drive(impl: ModuleType) -> list[dict[str, Any]]:
+        with np.errstate(all="ignore"):
+            return _run(impl, program(seed, dtype, paths))
+
+    def judge_run(run: list[dict[str, Any]]) -> Notes:
+        ops = program(seed, dtype, paths)
+        weights: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        found = Found()
+        for i, (op, record) in enumerate(zip(ops, run, strict=True)):
+            k = op["net"]
+            where = f"call {i} of sequence seed {seed} ({op['op']} on network {k})"
+            if record["kept_changed"]:
+                j, q = record["kept_changed"][0]
+                _fail(ops, i, dtype, f"{where}: {ALIASED.format(q=q, j=j, op=ops[j]['op'])}")
+            if op["op"] == "new":
+                weights[k] = (op["W"], op["b"])
+                continue
+            if op["op"] != "refill":
+                _judge_call(ops, i, record, weights[k], dtype, expect, where, found)
+            if op["op"] in ("update_weights", "train_step"):
+                weights[k] = (np.asarray(record["W"]), np.asarray(record["b"]))
+        if found.known:
+            text = f"known divergence: {len(found.known)} quantities {TUTORIALS}"
+            raise KnownDivergence(text, tuple(found.known[:3]))
+        return tuple(found.notes)
+
+    return Check(check_id, needs, drive, judge_run)
+
+
+@dataclass
+class Found:
+    """What a sequence's calls found besides torch's values."""
+
+    notes: list[Finding] = field(default_factory=list)
+    known: list[Finding] = field(default_factory=list)
+
+
+def _judge_call(
+    ops: list[dict[str, Any]],
+    i: int,
+    record: dict[str, Any],
+    weights: tuple[np.ndarray, np.ndarray],
+    dtype: str,
+    expect: str,
+    where: str,
+    found: Found,
+) -> None:
+    """One call judged alone, from the weights before it; a failure raises."""
+    op, name = ops[i], ops[i]["op"]
+    if not _valid(op, weights):
+        return  # the network diverged (a break judged where it did): no input now
+    if name in NETWORK_CALLS and _saturated(op, weights, dtype):
+        return  # where the tutorial's formulas break: the fixed edge checks judge that
+    if "raised" in record:
+        kind, message = record["raised"]
+        _fail(ops, i, dtype, f"{where}: the implementation raised {kind}: {message}")
+    if record["arguments_changed"]:
+        changed = ", ".join(record["arguments_changed"])
+        _fail(ops, i, dtype, f"{where}: {name} changed its argument {changed} in place")
+    if name not in ("update_weights", "train_step") and record["weights_changed"]:
+        _fail(ops, i, dtype, f"{where}: {name} changed the network's weights")
+    rec, a, expected = _expected(op, weights)
+    got = _got(op, record)
+    with np.errstate(all="ignore"):
+        for quantity, torch_value in expected.items():
+            if quantity not in got:
+                continue
+            value = got[quantity]
+            # The tutorial's own value first: grading a wrong one costs the exact values and
+            # the slip catalogue.
+            where_q: dict[str, Any] = {"layer": rec.name, "quantity": quantity, "inputs": {}}
+            differs = mismatch(value, torch_value, dtype=np.dtype(dtype), **where_q)
+            tutorials = expect == "tutorial" and differs is not None
+            if tutorials and _the_tutorials(rec, a, quantity, value, torch_value, dtype):
+                text = f"{quantity}: the tutorial's own value, at {where}"
+                known = Finding(rec.name, quantity, Grade.KNOWN, TUTORIALS, cause=CAUSE, text=text)
+                found.known.append(known)
+                continue
+            v = judge(rec, a, quantity, value, torch_value, np.dtype(dtype), expect)
+            if v.grade == Grade.WRONG:
+                _fail(ops, i, dtype, f"{where}:\n{v.text}", v)
+            if v.grade not in (Grade.MATCHES_TORCH, Grade.KNOWN):
+                found.notes.append(v)
+
+
+def _fail(
+    ops: list[dict[str, Any]], i: int, dtype: str, text: str, finding: Finding | None = None
+) -> None:
+    script = _script(ops, i, dtype)
+    message = f"{text}\n  the calls on that network, to paste and run:\n" + "\n".join(
+        "    " + line for line in script.splitlines()
+    )
+    layer = finding.layer if finding is not None else "MyNetwork"
+    quantity = finding.quantity if finding is not None else "state between calls"
+    findings = (finding,) if finding is not None else ()
+    raise CheckFailure(message, layer, quantity, findings)
+
+
+def generate(ctx: Context) -> Iterator[Check]:
+    if NETWORK not in ctx.records:
+        return
+    paths = ctx.paths(NETWORK)
+    for dtype in DTYPES:
+        for seed in range(SEQUENCES):
+            yield _sequence(
+                f"sequence-MyNetwork-{dtype}-seed{seed}", seed, dtype, paths, ctx.expect
+            )

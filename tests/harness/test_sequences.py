@@ -1,0 +1,79 @@
+"""Generated call sequences (reference.checks.sequences): deterministic programs, judged call
+by call; slips that every fixed check passes fail here, and a failure prints a script that
+runs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from reference.checks import all_checks, result_of
+from reference.checks.sequences import program
+from reference.results import Result, Status
+from reference.subject import load_impl
+from tests.paths import CATALOGUE
+
+
+def _sequences(spec: str) -> list[Result]:
+    impl = load_impl(spec)
+    checks = [c for c in all_checks(impl, devices=("cpu",)) if c.id.startswith("sequence-")]
+    assert checks
+    return [result_of(c, c.driven(impl)) for c in checks]
+
+
+def test_a_program_is_the_same_for_its_seed_and_spans_sizes_and_rates() -> None:
+    a, b = program(3, "float32", ("two-calls",)), program(3, "float32", ("two-calls",))
+    assert [op["op"] for op in a] == [op["op"] for op in b]
+    assert all(
+        np.array_equal(x[k], y[k]) for x, y in zip(a, b, strict=True) for k in x if k in ("W", "x")
+    )
+    ops = [op for seed in range(40) for op in program(seed, "float64", ("two-calls",))]
+    sizes = {op["W"].size for op in ops if op["op"] == "new"}
+    rates = [op["lr"] for op in ops if "lr" in op]
+    assert min(sizes) == 1
+    assert max(sizes) >= 2000  # layers of thousands of weights (up to 64 x 64)
+    assert min(rates) < 1e-3
+    assert max(rates) > 3
+    assert any(op["op"] == "refill" for op in ops)  # an input given new contents in place
+
+
+@pytest.mark.parametrize(
+    "slip",
+    ["update_lr_capped_at_one", "update_large_layers_in_float16"],
+)
+def test_a_slip_every_fixed_check_passes_fails_a_sequence(slip: str) -> None:
+    spec = str(CATALOGUE / f"{slip}.py")
+    impl = load_impl(spec)
+    fixed = [c for c in all_checks(impl, devices=("cpu",)) if not c.id.startswith("sequence-")]
+    # Only the network's steps could see these (a rate above 1, a layer of over 256
+    # weights): the partials at one of the fixed rates and shapes stand for the rest.
+    sample = [c for c in fixed if c.id.startswith("partials-MyNetwork-17x5-float32-seed0")]
+    assert all(result_of(c, c.driven(impl)).status == Status.PASSED for c in sample)
+    failed = [r for r in _sequences(spec) if r.status == Status.FAILED]
+    assert failed
+    assert failed[0].quantity == "W after step"
+
+
+def test_a_returned_array_that_changes_later_is_reported_as_shared_state() -> None:
+    failed = [r for r in _sequences(str(CATALOGUE / "returned_buffer_reused.py")) if r.failed]
+    assert failed
+    assert "changed after it: it shares memory with state" in failed[0].message
+
+
+def test_a_changed_argument_is_reported_as_such() -> None:
+    failed = [r for r in _sequences(str(CATALOGUE / "inputs_changed_in_place.py")) if r.failed]
+    assert failed
+    assert "changed its argument" in failed[0].message
+
+
+def test_a_failures_script_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    spec = str(CATALOGUE / "update_lr_capped_at_one.py")
+    failed = next(r for r in _sequences(spec) if r.failed)
+    _, _, script = failed.message.partition("to paste and run:\n")
+    assert script
+    code = "\n".join(line.removeprefix("    ") for line in script.splitlines())
+    assert "__import__('my_net')" in code
+    namespace = {"__import__": __import__}
+    exec(code.replace("__import__('my_net')", "slip"), {"slip": load_impl(spec), **namespace})
+    printed = capsys.readouterr().out
+    assert printed  # each call's values, printed
