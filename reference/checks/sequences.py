@@ -22,7 +22,7 @@ failing network, from its creation to the failing call, as a script to paste and
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
@@ -32,7 +32,8 @@ import numpy as np
 from reference import subject
 from reference.checks.base import Check, Context, KnownDivergence, Notes
 from reference.compare import CheckFailure, mismatch
-from reference.records import DTYPES, Record
+from reference.records import DTYPES, Network, Record
+from reference.records.grown import ACTIVATIONS, REDUCTIONS, TWO_LAYER
 from reference.records.tutorial import BCE, LINEAR, NETWORK, SIGMOID
 from reference.results import Finding, Grade
 from reference.verdicts import judge, tutorial_value
@@ -51,12 +52,17 @@ ALIASED = "the {q} that call {j} ({op}) returned changed after it: it shares mem
 OPS = ("forward_loss", "update_weights", "train_step", "refill", "layer", "new")
 
 
-def program(seed: int, dtype: str, paths: tuple[str, ...]) -> list[dict[str, Any]]:
-    """The calls of one sequence, as data: the same for a seed, dtype and step paths."""
-    rng = np.random.default_rng([20261201, seed, list(DTYPES).index(dtype)])
+def program(seed: int, dtype: str, paths: tuple[str, ...], record: Record) -> list[dict[str, Any]]:
+    """The calls of one sequence, as data: the same for a seed, dtype, step paths and network
+    record (the tutorial's MyNetwork on one sample; the TwoLayerNetwork on batches)."""
+    two = record is TWO_LAYER
+    rng = np.random.default_rng([20261201, seed, list(DTYPES).index(dtype), int(two)])
     dt = np.dtype(dtype)
-    nets: list[tuple[int, int, float]] = []  # (in, out, the scale of its inputs)
+    nets: list[tuple[int, int, float, int]] = []  # (in, out, inputs' scale, batch: 0 = one)
     ops: list[dict[str, Any]] = []
+
+    def weights(n_out: int, n_in: int, spread: float) -> np.ndarray:
+        return (rng.standard_normal((n_out, n_in)) * spread).astype(dt)
 
     def new() -> None:
         n_in, n_out = (int(rng.choice(SIZES)) for _ in range(2))
@@ -64,28 +70,43 @@ def program(seed: int, dtype: str, paths: tuple[str, ...]) -> list[dict[str, Any
         # Weights against the inputs' scale, so that logits start moderate and the gradient
         # (dL/dz times x) takes the inputs' scale.
         spread = float(10 ** rng.uniform(-1, 0.5)) / (scale * np.sqrt(n_in))
-        ops.append(
-            {
-                "op": "new",
-                "net": len(nets),
-                "W": (rng.standard_normal((n_out, n_in)) * spread).astype(dt),
+        if two:
+            hidden = int(rng.choice(SIZES[:6]))
+            params = {
+                "W1": weights(hidden, n_in, spread),
+                "b1": (rng.standard_normal(hidden) * 0.5).astype(dt),
+                "W2": weights(n_out, hidden, float(10 ** rng.uniform(-0.5, 0.5)) / np.sqrt(hidden)),
+                "b2": (rng.standard_normal(n_out) * 0.5).astype(dt),
+            }
+            options = {
+                "activation": str(rng.choice(list(ACTIVATIONS))),
+                "reduction": str(rng.choice(REDUCTIONS)),
+            }
+            batch = int(rng.choice([1, 2, 4, 8]))
+        else:
+            params = {
+                "W": weights(n_out, n_in, spread),
                 "b": (rng.standard_normal(n_out) * 0.5).astype(dt),
             }
-        )
-        nets.append((n_in, n_out, scale))
+            options, batch = {}, 0
+        ops.append({"op": "new", "net": len(nets), "params": params, "options": options})
+        nets.append((n_in, n_out, scale, batch))
 
     new()
-    weights = np.array([4, 5, 3 if "train_step" in paths else 0, 2, 3, 1], float)
+    layer_calls = 0 if two else 3
+    steps = 3 if "train_step" in paths and not two else 0
+    odds = np.array([4, 5, steps, 2, layer_calls, 1], float)
     while len(ops) < CALLS:
-        kind = OPS[rng.choice(len(OPS), p=weights / weights.sum())]
+        kind = OPS[rng.choice(len(OPS), p=odds / odds.sum())]
         if kind == "new":
             if len(nets) < 3:
                 new()
             continue
         k = int(rng.integers(len(nets)))
-        n_in, n_out, scale = nets[k]
-        x = (rng.standard_normal(n_in) * scale).astype(dt)
-        y = rng.integers(0, 2, n_out).astype(dt)
+        n_in, n_out, scale, batch = nets[k]
+        rows = (batch,) if batch else ()
+        x = (rng.standard_normal((*rows, n_in)) * scale).astype(dt)
+        y = rng.integers(0, 2, (*rows, n_out)).astype(dt)
         if kind == "refill":  # the network's input buffer, given new contents in place
             ops.append({"op": "refill", "net": k, "x": x})
             continue
@@ -108,7 +129,11 @@ def _changed(before: np.ndarray, after: Any) -> bool:
     return a.shape != before.shape or a.tobytes() != before.tobytes()
 
 
-def _run(impl: ModuleType, ops: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _options(op: dict[str, Any]) -> dict[str, np.ndarray]:
+    return {name: np.array(value) for name, value in op["options"].items()}
+
+
+def _run(impl: ModuleType, ops: list[dict[str, Any]], network: Network) -> list[dict[str, Any]]:
     """The implementation's side: each call made, and what came of it."""
     nets: dict[int, Any] = {}
     buffers: dict[int, np.ndarray] = {}
@@ -118,6 +143,8 @@ def _run(impl: ModuleType, ops: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
     def write(k: int, x: np.ndarray) -> None:
         """The harness's own write to an input buffer: what it changes is not a finding."""
+        if buffers[k].shape != x.shape:
+            buffers[k] = np.zeros_like(x)
         buffers[k][...] = x
         kept[:] = [(j, q, v, np.array(v, copy=True)) for j, q, v, _ in kept]
 
@@ -125,8 +152,8 @@ def _run(impl: ModuleType, ops: list[dict[str, Any]]) -> list[dict[str, Any]]:
         k, name = op["net"], op["op"]
         record: dict[str, Any] = {}
         if name == "new":
-            nets[k] = subject.new_network(impl, op["W"], op["b"])
-            buffers[k] = np.zeros(op["W"].shape[1], op["W"].dtype)
+            nets[k] = network.build(impl, {**op["params"], **_options(op)})
+            buffers[k] = np.zeros(0, next(iter(op["params"].values())).dtype)
         elif name == "refill":
             write(k, op["x"])
         else:
@@ -137,7 +164,7 @@ def _run(impl: ModuleType, ops: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 write(k, op["x"])
                 args["x"] = buffers[k]
             snapshot = {a: np.array(v, copy=True) for a, v in args.items()}
-            before = [np.array(w, copy=True) for w in (net.linear1.weight, net.linear1.bias)]
+            before = {p: np.array(v, copy=True) for p, v in network.params(net).items()}
             try:
                 returned = _call(net, layers, name, args, op.get("lr"))
             except Exception as exc:  # judged there: on valid input, the implementation's
@@ -145,9 +172,9 @@ def _run(impl: ModuleType, ops: list[dict[str, Any]]) -> list[dict[str, Any]]:
             record["returned"] = {
                 q: np.array(v, copy=True, subok=True) for q, v in returned.items()
             }
-            after = (net.linear1.weight, net.linear1.bias)
-            record["W"], record["b"] = (np.array(w, copy=True, subok=True) for w in after)
-            record["weights_changed"] = any(map(_changed, before, after))
+            after = network.params(net)
+            record["params"] = {p: np.array(v, copy=True, subok=True) for p, v in after.items()}
+            record["weights_changed"] = any(_changed(before[p], after[p]) for p in before)
             record["arguments_changed"] = sorted(
                 a for a, v in args.items() if _changed(snapshot[a], v)
             )
@@ -194,19 +221,16 @@ def _call(
 # --- the harness's side ------------------------------------------------------------------
 
 
-def _inputs(op: dict[str, Any], weights: tuple[np.ndarray, np.ndarray]) -> dict[str, Any]:
-    W, b = weights
-    a = {"W": W, "b": b, "x": op["x"], "y": op["y"]}
-    return {**a, "lr": np.array(op["lr"])} if "lr" in op else {**a, "lr": np.array(0.1)}
+Params = dict[str, np.ndarray]
 
 
 def _expected(
-    op: dict[str, Any], weights: tuple[np.ndarray, np.ndarray]
+    op: dict[str, Any], weights: Params, options: dict[str, np.ndarray], network: Record
 ) -> tuple[Record, dict[str, Any], dict[str, Any]]:
     """The record, its inputs and torch's values for one call, from the weights before it."""
     name = op["op"]
     if name == "linear":
-        a = {"W": weights[0], "b": weights[1], "x": op["x"]}
+        a = {"W": weights["W"], "b": weights["b"], "x": op["x"]}
         return LINEAR, a, LINEAR.torch(a, "cpu")
     if name == "sigmoid":
         a = {"z": op["z"]}
@@ -214,8 +238,9 @@ def _expected(
     if name == "loss":
         a = {"yhat": op["yhat"], "y": op["y"]}
         return BCE, a, BCE.torch(a, "cpu")
-    a = _inputs(op, weights)
-    return NETWORK, a, NETWORK.torch(a, "cpu")
+    lr = np.array(op.get("lr", 0.1))
+    a = {**weights, "x": op["x"], "y": op["y"], "lr": lr, **options}
+    return network, a, network.torch(a, "cpu")
 
 
 def _got(op: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
@@ -231,32 +256,50 @@ def _got(op: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
     if name in ("sigmoid", "loss"):
         return dict(r)
     out: dict[str, Any] = {}
+    dtype = next(iter(record["params"].values())).dtype
     if "loss" in r:  # a Python float or NumPy scalar is accepted, as by the fixed checks
         loss = np.asarray(r["loss"])
-        out["loss"] = (
-            loss.astype(record["W"].dtype) if loss.shape == () and loss.dtype.kind == "f" else loss
-        )
+        out["loss"] = loss.astype(dtype) if loss.shape == () and loss.dtype.kind == "f" else loss
     if name != "forward_loss":
-        out |= {"W after step": record["W"], "b after step": record["b"]}
+        out |= {f"{p} after step": v for p, v in record["params"].items()}
     return out
 
 
-def _valid(op: dict[str, Any], weights: tuple[np.ndarray, np.ndarray]) -> bool:
+# The hidden activations the saturation test knows (others: every call is judged).
+HIDDEN: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "relu": lambda z: np.maximum(z, 0),
+    "tanh": np.tanh,
+    "sigmoid": lambda z: 1 / (1 + np.exp(-z)),
+}
+
+
+def _logits(op: dict[str, Any], weights: Params, options: dict[str, np.ndarray]) -> Any:
+    """The output layer's logits of a network call, in float64 (None where unknown)."""
+    w = {p: np.asarray(v, np.float64) for p, v in weights.items()}
+    x = np.asarray(op["x"], np.float64)
+    with np.errstate(all="ignore"):
+        if "W" in w:
+            return x @ w["W"].T + w["b"] if x.shape[-1:] == w["W"].shape[1:] else None
+        f = HIDDEN.get(str(options.get("activation")))
+        return None if f is None else f(x @ w["W1"].T + w["b1"]) @ w["W2"].T + w["b2"]
+
+
+def _valid(op: dict[str, Any], weights: Params, options: dict[str, np.ndarray]) -> bool:
     """Whether the network's weights, and the logits of this call, are finite (a network
     that diverged has no reference left to judge it by)."""
-    W, b = weights
-    with np.errstate(all="ignore"):
-        z = W @ op["x"] + b if np.shape(W)[1:] == np.shape(op["x"]) else np.array([0.0])
-    return bool(np.all(np.isfinite(W)) and np.all(np.isfinite(b)) and np.all(np.isfinite(z)))
+    if not all(np.all(np.isfinite(v)) for v in weights.values()):
+        return False
+    z = _logits(op, weights, options)
+    return z is None or bool(np.all(np.isfinite(z)))
 
 
-def _saturated(op: dict[str, Any], weights: tuple[np.ndarray, np.ndarray], dtype: str) -> bool:
+def _saturated(
+    op: dict[str, Any], weights: Params, options: dict[str, np.ndarray], dtype: str
+) -> bool:
     """Whether a network call's logits saturate the sigmoid in the dtype: where the
     tutorial's formulas break, which the fixed edge checks judge."""
-    W, b = weights
-    with np.errstate(all="ignore"):
-        z = np.asarray(W, np.float64) @ np.asarray(op["x"], np.float64) + b
-    return bool(np.any(np.abs(z) >= SATURATED[dtype]))
+    z = _logits(op, weights, options)
+    return z is not None and bool(np.any(np.abs(z) >= SATURATED[dtype]))
 
 
 def _the_tutorials(
@@ -290,19 +333,34 @@ def _script(ops: list[dict[str, Any]], upto: int, dtype: str) -> str:
             continue
         name = op["op"]
         if name == "new":
-            n_out, n_in = op["W"].shape
+            p = op["params"]
+            if "W" in p:
+                n_out, n_in = p["W"].shape
+                lines.append(f"net = impl.MyNetwork({n_in}, {n_out})")
+            else:
+                (hidden, n_in), n_out = p["W1"].shape, p["W2"].shape[0]
+                options = ", ".join(f"{o}={v!r}" for o, v in op["options"].items())
+                lines.append(f"net = impl.TwoLayerNetwork({n_in}, {hidden}, {n_out}, {options})")
+            for suffix, attribute in (("", "linear1"), ("1", "linear1"), ("2", "linear2")):
+                if f"W{suffix}" in p:
+                    lines += [
+                        f"net.{attribute}.weight = {arr(p['W' + suffix])}",
+                        f"net.{attribute}.bias = {arr(p['b' + suffix])}",
+                    ]
+            lines.append("buffer = None")
+            continue
+        if name == "refill":  # the same input array, given new contents
             lines += [
-                f"net = impl.MyNetwork({n_in}, {n_out})",
-                f"net.linear1.weight = {arr(op['W'])}",
-                f"net.linear1.bias = {arr(op['b'])}",
-                f"buffer = np.zeros({n_in}, np.{dtype})",
+                f"buffer = {arr(op['x'])} if buffer is None else buffer",
+                f"buffer[...] = {arr(op['x'])}",
             ]
             continue
-        if name == "refill":
-            lines.append(f"buffer[...] = {arr(op['x'])}")
-            continue
         if op["buffer"]:
-            lines += [f"buffer[...] = {arr(op['x'])}", "x = buffer"]
+            lines += [
+                f"buffer = {arr(op['x'])} if buffer is None else buffer",
+                f"buffer[...] = {arr(op['x'])}",
+                "x = buffer",
+            ]
         else:
             lines.append(f"x = {arr(op['x'])}")
         lines.append(f"y = {arr(op['y'])}")
@@ -310,10 +368,7 @@ def _script(ops: list[dict[str, Any]], upto: int, dtype: str) -> str:
         if name == "forward_loss":
             lines.append("print(net.forward_loss(x, y))")
         elif name == "update_weights":
-            lines += [
-                f"net.update_weights(x, y, {lr!r})",
-                "print(net.linear1.weight, net.linear1.bias)",
-            ]
+            lines += [f"net.update_weights(x, y, {lr!r})", "print(vars(net))"]
         elif name == "train_step":
             lines.append(
                 f"print(net.train_step(x, y, {lr!r}), net.linear1.weight, net.linear1.bias)"
@@ -333,30 +388,37 @@ def _script(ops: list[dict[str, Any]], upto: int, dtype: str) -> str:
     return "\n".join(lines)
 
 
-def _sequence(check_id: str, seed: int, dtype: str, paths: tuple[str, ...], expect: str) -> Check:
-    needs = NETWORK.needs + (("MyNetwork.train_step",) if "train_step" in paths else ())
+def _sequence(
+    check_id: str, record: Record, seed: int, dtype: str, paths: tuple[str, ...], expect: str
+) -> Check:
+    network = record.network
+    assert network is not None  # generate passes network records only
+    steps = ("train_step" in paths) and record is NETWORK
+    needs = record.needs + ((f"{network.class_name}.train_step",) if steps else ())
 
     def drive(impl: ModuleType) -> list[dict[str, Any]]:
         with np.errstate(all="ignore"):
-            return _run(impl, program(seed, dtype, paths))
+            return _run(impl, program(seed, dtype, paths, record), network)
 
     def judge_run(run: list[dict[str, Any]]) -> Notes:
-        ops = program(seed, dtype, paths)
-        weights: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        ops = program(seed, dtype, paths, record)
+        weights: dict[int, Params] = {}
+        options: dict[int, dict[str, np.ndarray]] = {}
         found = Found()
-        for i, (op, record) in enumerate(zip(ops, run, strict=True)):
+        for i, (op, done) in enumerate(zip(ops, run, strict=True)):
             k = op["net"]
             where = f"call {i} of sequence seed {seed} ({op['op']} on network {k})"
-            if record["kept_changed"]:
-                j, q = record["kept_changed"][0]
+            if done["kept_changed"]:
+                j, q = done["kept_changed"][0]
                 _fail(ops, i, dtype, f"{where}: {ALIASED.format(q=q, j=j, op=ops[j]['op'])}")
             if op["op"] == "new":
-                weights[k] = (op["W"], op["b"])
+                weights[k], options[k] = op["params"], _options(op)
                 continue
             if op["op"] != "refill":
-                _judge_call(ops, i, record, weights[k], dtype, expect, where, found)
+                call = Call(ops, i, done, weights[k], options[k], record)
+                _judge_call(call, dtype, expect, where, found)
             if op["op"] in ("update_weights", "train_step"):
-                weights[k] = (np.asarray(record["W"]), np.asarray(record["b"]))
+                weights[k] = {p: np.asarray(v) for p, v in done["params"].items()}
         if found.known:
             text = f"known divergence: {len(found.known)} quantities {TUTORIALS}"
             raise KnownDivergence(text, tuple(found.known[:3]))
@@ -373,32 +435,36 @@ class Found:
     known: list[Finding] = field(default_factory=list)
 
 
-def _judge_call(
-    ops: list[dict[str, Any]],
-    i: int,
-    record: dict[str, Any],
-    weights: tuple[np.ndarray, np.ndarray],
-    dtype: str,
-    expect: str,
-    where: str,
-    found: Found,
-) -> None:
+@dataclass(frozen=True)
+class Call:
+    """One call of a program, what came of it, and the network's state before it."""
+
+    ops: list[dict[str, Any]]
+    i: int
+    done: dict[str, Any]
+    weights: Params
+    options: dict[str, np.ndarray]
+    network: Record
+
+
+def _judge_call(call: Call, dtype: str, expect: str, where: str, found: Found) -> None:
     """One call judged alone, from the weights before it; a failure raises."""
+    ops, i, done = call.ops, call.i, call.done
     op, name = ops[i], ops[i]["op"]
-    if not _valid(op, weights):
+    if not _valid(op, call.weights, call.options):
         return  # the network diverged (a break judged where it did): no input now
-    if name in NETWORK_CALLS and _saturated(op, weights, dtype):
+    if name in NETWORK_CALLS and _saturated(op, call.weights, call.options, dtype):
         return  # where the tutorial's formulas break: the fixed edge checks judge that
-    if "raised" in record:
-        kind, message = record["raised"]
+    if "raised" in done:
+        kind, message = done["raised"]
         _fail(ops, i, dtype, f"{where}: the implementation raised {kind}: {message}")
-    if record["arguments_changed"]:
-        changed = ", ".join(record["arguments_changed"])
+    if done["arguments_changed"]:
+        changed = ", ".join(done["arguments_changed"])
         _fail(ops, i, dtype, f"{where}: {name} changed its argument {changed} in place")
-    if name not in ("update_weights", "train_step") and record["weights_changed"]:
+    if name not in ("update_weights", "train_step") and done["weights_changed"]:
         _fail(ops, i, dtype, f"{where}: {name} changed the network's weights")
-    rec, a, expected = _expected(op, weights)
-    got = _got(op, record)
+    rec, a, expected = _expected(op, call.weights, call.options, call.network)
+    got = _got(op, done)
     with np.errstate(all="ignore"):
         for quantity, torch_value in expected.items():
             if quantity not in got:
@@ -428,18 +494,20 @@ def _fail(
     message = f"{text}\n  the calls on that network, to paste and run:\n" + "\n".join(
         "    " + line for line in script.splitlines()
     )
-    layer = finding.layer if finding is not None else "MyNetwork"
+    layer = finding.layer if finding is not None else "the network"
     quantity = finding.quantity if finding is not None else "state between calls"
     findings = (finding,) if finding is not None else ()
     raise CheckFailure(message, layer, quantity, findings)
 
 
 def generate(ctx: Context) -> Iterator[Check]:
-    if NETWORK not in ctx.records:
-        return
-    paths = ctx.paths(NETWORK)
-    for dtype in DTYPES:
-        for seed in range(SEQUENCES):
-            yield _sequence(
-                f"sequence-MyNetwork-{dtype}-seed{seed}", seed, dtype, paths, ctx.expect
-            )
+    for record in (NETWORK, TWO_LAYER):
+        if record not in ctx.records:
+            continue
+        paths = ctx.paths(record)
+        # The two-layer network's calls cost torch more (two layers, batches): half as many.
+        budget = SEQUENCES if record is NETWORK else max(1, SEQUENCES // 2)
+        for dtype in DTYPES:
+            for seed in range(budget):
+                check_id = f"sequence-{record.name}-{dtype}-seed{seed}"
+                yield _sequence(check_id, record, seed, dtype, paths, ctx.expect)

@@ -9,6 +9,8 @@ import pytest
 
 from reference.checks import all_checks, result_of
 from reference.checks.sequences import program
+from reference.records.grown import ACTIVATIONS, TWO_LAYER
+from reference.records.tutorial import NETWORK
 from reference.results import Result, Status
 from reference.subject import load_impl
 from tests.paths import CATALOGUE
@@ -22,13 +24,13 @@ def _sequences(spec: str) -> list[Result]:
 
 
 def test_a_program_is_the_same_for_its_seed_and_spans_sizes_and_rates() -> None:
-    a, b = program(3, "float32", ("two-calls",)), program(3, "float32", ("two-calls",))
+    a, b = (program(3, "float32", ("two-calls",), NETWORK) for _ in range(2))
     assert [op["op"] for op in a] == [op["op"] for op in b]
     assert all(
-        np.array_equal(x[k], y[k]) for x, y in zip(a, b, strict=True) for k in x if k in ("W", "x")
+        np.array_equal(x[k], y[k]) for x, y in zip(a, b, strict=True) for k in x if k in ("x", "y")
     )
-    ops = [op for seed in range(40) for op in program(seed, "float64", ("two-calls",))]
-    sizes = {op["W"].size for op in ops if op["op"] == "new"}
+    ops = [op for seed in range(40) for op in program(seed, "float64", ("two-calls",), NETWORK)]
+    sizes = {op["params"]["W"].size for op in ops if op["op"] == "new"}
     rates = [op["lr"] for op in ops if "lr" in op]
     assert min(sizes) == 1
     assert max(sizes) >= 2000  # layers of thousands of weights (up to 64 x 64)
@@ -77,3 +79,15 @@ def test_a_failures_script_runs(capsys: pytest.CaptureFixture[str]) -> None:
     exec(code.replace("__import__('my_net')", "slip"), {"slip": load_impl(spec), **namespace})
     printed = capsys.readouterr().out
     assert printed  # each call's values, printed
+
+
+@pytest.mark.slow  # about 4 s: the two-layer network's sequences, judged
+def test_the_two_layer_network_gets_sequences_of_its_own_on_batches() -> None:
+    ops = [op for seed in range(20) for op in program(seed, "float32", ("two-calls",), TWO_LAYER)]
+    made = [op for op in ops if op["op"] == "new"]
+    assert {op["options"]["activation"] for op in made} == set(ACTIVATIONS)
+    assert {op["options"]["reduction"] for op in made} == {"sum", "mean"}
+    assert any(np.ndim(op["x"]) == 2 and len(op["x"]) > 1 for op in ops if "x" in op)
+    results = _sequences("scratch.grown")
+    assert any(r.check.startswith("sequence-TwoLayerNetwork-") for r in results)
+    assert not [r.message for r in results if r.failed][:1]
