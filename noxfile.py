@@ -28,8 +28,8 @@ def tests(session: nox.Session) -> None:
     seed; `-- --randomly-seed=N` repeats an order) on 2 xdist workers. Pass pytest
     options after --, e.g. `-- --impl my_net.py`."""
     install(session, "test")
-    # A larger budget of generated call sequences than the plain pytest's (and check's).
-    session.run("pytest", "-m", "", *session.posargs, env={"BCE_HARNESS_SEQUENCES": "16"})
+    # Twice the plain pytest's (and check's) budget of generated call sequences.
+    session.run("pytest", "-m", "", *session.posargs, env={"BCE_HARNESS_SEQUENCES": "12"})
 
 
 @nox.session

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from reference import subject
+from reference import oracle, subject
 from reference.checks.base import Check, Context, KnownDivergence, Notes
 from reference.compare import CheckFailure, mismatch
 from reference.records import DTYPES, Network, Record
@@ -47,6 +47,7 @@ SIZES = (1, 2, 3, 5, 8, 17, 32, 64)
 SATURATED = {"float32": 16.0, "float64": 36.0}
 NETWORK_CALLS = ("forward_loss", "update_weights", "train_step", "linear")
 CAUSE = "the tutorial's formulas at generated points"
+AS_CLOSE_AS_TORCH = "as close to the exact value as torch, where torch is far from it"
 TUTORIALS = "where the tutorial's own formulas part from torch (as at its registered edges)"
 ALIASED = "the {q} that call {j} ({op}) returned changed after it: it shares memory with state"
 OPS = ("forward_loss", "update_weights", "train_step", "refill", "layer", "new")
@@ -315,6 +316,57 @@ def _the_tutorials(
     return mismatch(theirs, torch, **where) is not None and mismatch(value, theirs, **where) is None
 
 
+# Where torch's own value is this far from the exact value (a step whose gradient went
+# through 1 - yhat near saturation), a value no further than AS_FAR times torch's is as right.
+TORCH_OFF_ULPS = 8.0
+AS_FAR = 8.0
+
+
+def _as_close_as_torch(
+    v: Finding, rec: Record, a: dict[str, Any], value: Any, torch: Any, dtype: str
+) -> Finding:
+    """At a generated point where torch's value is itself TORCH_OFF_ULPS or more from the
+    exact value, the tolerance around torch's measures torch's rounding, not the formula: a
+    value at most AS_FAR times as far from the exact value as torch's passes, said so.
+    Measured, float32, right implementations that round in another order: scratch.stable 55
+    ulps where torch is 55 (lr 7, x near 60), two_layer_from_scratch 44 where torch is 16
+    (lr 9.4, x near 100), scratch.compiled 2620 where torch is 644 (logits near 9)."""
+    exact = oracle.exact(rec, a, v.quantity)
+    value_a = np.asarray(value)
+    if not exact or value_a.dtype.kind != "f" or value_a.size != len(exact[oracle.MATHEMATICS]):
+        return v
+    math = exact[oracle.MATHEMATICS]
+    mine, theirs = oracle.ulps(value_a, math, dtype), oracle.ulps(torch, math, dtype)
+    if not (np.isfinite(mine) and theirs >= TORCH_OFF_ULPS and mine <= AS_FAR * theirs):
+        return v
+    text = (
+        f"{v.quantity}: as close to the exact value as torch ({mine:.3g} ulps from it, torch "
+        f"{theirs:.3g}: its own rounding here exceeds the tolerance)"
+    )
+    return Finding(
+        v.layer, v.quantity, Grade.CLOSER, AS_CLOSE_AS_TORCH, text=text, evidence=v.evidence
+    )
+
+
+def _as_close_as_the_tutorial(
+    rec: Record, a: dict[str, Any], quantity: str, value: Any, torch: Any, dtype: str
+) -> bool:
+    """Where the tutorial's own value parts from torch, whether a value is no further than
+    AS_FAR times the tutorial's from the exact value (its formulas, rounded in another order:
+    measured, float32, factored_denominator 5.77e4 ulps where the tutorial is 5.75e4)."""
+    theirs = tutorial_value(rec, a, quantity)
+    exact = oracle.exact(rec, a, quantity)
+    value_a = np.asarray(value)
+    if theirs is None or not exact or value_a.dtype.kind != "f":
+        return False
+    where: dict[str, Any] = {"layer": rec.name, "quantity": quantity, "inputs": {}}
+    math = exact[oracle.MATHEMATICS]
+    if value_a.size != len(math) or mismatch(theirs, torch, dtype=dtype, **where) is None:
+        return False
+    mine, tutorial = oracle.ulps(value_a, math, dtype), oracle.ulps(theirs, math, dtype)
+    return bool(np.isfinite(mine) and np.isfinite(tutorial) and mine <= AS_FAR * tutorial)
+
+
 def _script(ops: list[dict[str, Any]], upto: int, dtype: str) -> str:
     """The calls on the failing network, from its creation to the failing call, as Python."""
     k = ops[upto]["net"]
@@ -481,6 +533,16 @@ def _judge_call(call: Call, dtype: str, expect: str, where: str, found: Found) -
                 found.known.append(known)
                 continue
             v = judge(rec, a, quantity, value, torch_value, np.dtype(dtype), expect)
+            if v.grade == Grade.WRONG:  # either expectation: torch's tolerance fails torch
+                v = _as_close_as_torch(v, rec, a, value, torch_value, dtype)
+            if v.grade == Grade.WRONG and expect == "tutorial":
+                if _as_close_as_the_tutorial(rec, a, quantity, value, torch_value, dtype):
+                    text = f"{quantity}: as close to the exact value as the tutorial's, at {where}"
+                    known = Finding(
+                        rec.name, quantity, Grade.KNOWN, TUTORIALS, cause=CAUSE, text=text
+                    )
+                    found.known.append(known)
+                    continue
             if v.grade == Grade.WRONG:
                 _fail(ops, i, dtype, f"{where}:\n{v.text}", v)
             if v.grade not in (Grade.MATCHES_TORCH, Grade.KNOWN):
