@@ -222,3 +222,33 @@ def test_verify_of_a_file_that_exits_in_a_method_reports_it(
     assert main(["verify", "--impl", spec, "--epochs", "3", "--out", str(tmp_path)]) == 1
     out = capsys.readouterr().out
     assert "DIVERGES: the implementation's process exited with code 0 (in train)" in out
+
+
+@pytest.mark.slow  # about 15 s: one implementation checked, then Ctrl-C during the next
+def test_ctrl_c_prints_what_finished_and_names_the_rest() -> None:
+    """Ctrl-C (SIGINT to the process group, as a terminal sends it) during a run of two: the
+    finished implementation's row is printed, the other named, exit 130, no traceback."""
+    import signal
+
+    done, stuck = "scratch", str(IMPLS / "hostile" / "loop_in_method.py")
+    command = [sys.executable, "-m", "reference", "check", done, stuck, "--jobs", "1"]
+    command += ["--only", "partials-MyNetwork-1x1-float32-seed0"]
+    run = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    assert run.stderr is not None
+    for line in run.stderr:  # wait until the first has its verdict
+        if line.startswith("[1/2]"):
+            break
+    time.sleep(2)  # the second is now in its never-ending call
+    os.killpg(run.pid, signal.SIGINT)
+    out, err = run.communicate(timeout=60)
+    assert run.returncode == 130
+    assert "interrupted: 1 not checked: " + stuck in err
+    assert out.splitlines()[1].split()[:4] == ["scratch", "3", "0", "0"]
+    assert "Traceback" not in out + err
