@@ -4,10 +4,10 @@ The fixed checks call each method at chosen points in a chosen order; code whose
 depends on what happened before (the learning rates seen, the number of steps, the arrays
 passed before, the gradient's size, the layer's size) passes them. A sequence check draws a
 program from its seed (numpy's PCG64, so both processes draw the same one): several networks
-alive at once, of sizes from 1x1 to 64x64, ``forward_loss``, ``update_weights``,
-``train_step`` and the layers' methods in any order, learning rates from 1e-4 to 10, inputs
-scaled from 0.01 to 30 (so gradients range from tiny to large), an input array reused with
-new contents. The implementation's process runs the program (the drive) and sends back what
+alive at once, of sizes from 1x1 to 64x64 (the TwoLayerNetwork's on batches, with each
+activation and reduction), ``forward_loss``, ``update_weights``, ``train_step`` and the
+layers' methods in any order, learning rates from 1e-4 to 10, inputs scaled from 1e-3 to 1e3
+(so gradients range from tiny to large), an input array reused with new contents. The implementation's process runs the program (the drive) and sends back what
 each call returned, each network's weights after it, which arguments a call changed, and
 which earlier returned arrays changed since they were returned. The harness judges each call
 alone (the judge): torch's twin takes the implementation's weights as they were before the
@@ -15,8 +15,9 @@ call, so no error accumulates, and the graded verdicts decide; a changed argumen
 returned array that changed later is reported as such. A call whose logits saturate the
 sigmoid in the dtype, where the tutorial's formulas are known to break, is left to the fixed
 edge checks; short of that, the tutorial's own value where it parts from torch is a known
-divergence, as at the register's edges. A failure prints the calls on the
-failing network, from its creation to the failing call, as a script to paste and run.
+divergence, as at the register's edges; where torch's own value is far from the exact
+value, a value about as far is as right. A failure prints the calls on the failing network,
+from its creation to the failing call, as a script to paste and run.
 """
 
 from __future__ import annotations
