@@ -7,9 +7,10 @@ program from its seed (numpy's PCG64, so both processes draw the same one): seve
 alive at once, of sizes from 1x1 to 64x64 (the TwoLayerNetwork's on batches, with each
 activation and reduction), ``forward_loss``, ``update_weights``, ``train_step`` and the
 layers' methods in any order, learning rates from 1e-4 to 10, inputs scaled from 1e-3 to 1e3
-(so gradients range from tiny to large), an input array reused with new contents. The implementation's process runs the program (the drive) and sends back what
-each call returned, each network's weights after it, which arguments a call changed, and
-which earlier returned arrays changed since they were returned. The harness judges each call
+(so gradients range from tiny to large), an input array reused with new contents. The
+implementation's process runs the program (the drive) and sends back what each call
+returned, each network's weights after it, which arguments a call changed, and which earlier
+returned arrays changed since they were returned. The harness judges each call
 alone (the judge): torch's twin takes the implementation's weights as they were before the
 call, so no error accumulates, and the graded verdicts decide; a changed argument or a
 returned array that changed later is reported as such. A call whose logits saturate the
@@ -565,14 +566,18 @@ def _fail(
     raise CheckFailure(message, layer, quantity, findings)
 
 
+def budget(record: Record, programs: int = SEQUENCES) -> int:
+    """Programs a dtype: the two-layer network's calls cost torch more (two layers, batches),
+    so it gets half as many."""
+    return programs if record is NETWORK else max(1, programs // 2)
+
+
 def generate(ctx: Context) -> Iterator[Check]:
     for record in (NETWORK, TWO_LAYER):
         if record not in ctx.records:
             continue
         paths = ctx.paths(record)
-        # The two-layer network's calls cost torch more (two layers, batches): half as many.
-        budget = SEQUENCES if record is NETWORK else max(1, SEQUENCES // 2)
         for dtype in DTYPES:
-            for seed in range(budget):
+            for seed in range(budget(record)):
                 check_id = f"sequence-{record.name}-{dtype}-seed{seed}"
                 yield _sequence(check_id, record, seed, dtype, paths, ctx.expect)

@@ -15,9 +15,11 @@ import scratch.grown
 import scratch.stable
 from reference.__main__ import _parser
 from reference.checks import Check, all_checks, result_of
-from reference.checks.sequences import DEFAULT_SEQUENCES
+from reference.checks.sequences import DEFAULT_SEQUENCES, budget
 from reference.divergences import register
 from reference.records import TUTORIAL
+from reference.records.grown import TWO_LAYER
+from reference.records.tutorial import NETWORK
 from reference.results import Status
 from tests.paths import ROOT
 
@@ -68,10 +70,12 @@ def _number(pattern: str) -> int:
 
 def _at_default_budget(impl: ModuleType) -> list[Check]:
     """Its checks, with the default budget of generated sequences (nox -s tests runs more)."""
+    default = {r.name: budget(r, DEFAULT_SEQUENCES) for r in (NETWORK, TWO_LAYER)}
     return [
         c
         for c in all_checks(impl, devices=("cpu",))
-        if not c.id.startswith("sequence-") or int(c.id.rsplit("seed", 1)[1]) < DEFAULT_SEQUENCES
+        if not c.id.startswith("sequence-")
+        or int(c.id.rsplit("seed", 1)[1]) < default[c.id.split("-")[1]]
     ]
 
 
