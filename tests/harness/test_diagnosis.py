@@ -73,3 +73,18 @@ def test_a_nan_names_no_slip_and_states_the_clamped_losss_own_derivative() -> No
     assert (
         "the loss as clamped at 100 is flat here; differentiated as clamped: [0.]" in finding.text
     )
+
+
+def test_a_point_whose_quantities_follow_two_conventions_fails_saying_which() -> None:
+    """The loss follows torch's clamp, the gradient Keras's eps-clip: each alone passes as a
+    convention; the point fails, naming which quantity follows which."""
+    spec = str(CATALOGUE / "bce_mixed_conventions.py")
+    (result,) = run_checks(
+        load_impl(spec), select=lambda i: i == "edge-BinaryCrossEntropyLoss-float32-yhat=0,y=1-cpu"
+    )
+    assert result.failed
+    assert result.quantity == "dL/dyhat"
+    assert "no one convention explains every quantity at this input" in result.message
+    assert "loss follows clip of the finished loss, torch; dL/dyhat follows eps-clip 1e-7" in (
+        result.message
+    )
