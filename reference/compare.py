@@ -77,7 +77,8 @@ class CheckFailure(AssertionError):
         return cls(text, findings[0].layer, findings[0].quantity, findings)
 
 
-def _short(value: Any) -> str:
+def short(value: Any) -> str:
+    """An array as the reports print it: ten digits, its ends where it is long."""
     return np.array2string(np.asarray(value), precision=10, threshold=12, max_line_width=120)
 
 
@@ -128,13 +129,13 @@ def mismatch(
     got_a, expected_a = np.asarray(got), np.asarray(expected)
     if got_a.dtype.kind in "biufc" and _clearly_close(got_a, expected_a, tol.rtol, tol.atol):
         return None
-    inputs_text = "; ".join(f"{k}={_short(v)}" for k, v in inputs.items())
+    inputs_text = "; ".join(f"{k}={short(v)}" for k, v in inputs.items())
     if got_a.dtype.kind not in "biufc":  # None, a string, an object: not a number to compare
         return (
             f"{layer} {quantity} differs from the reference in kind: got {type(got).__name__} "
             f"({got_a.dtype}), expected an array of {expected_a.dtype}\n"
             f"  input:    {inputs_text}\n"
-            f"  expected: {_short(expected)}\n"
+            f"  expected: {short(expected)}\n"
             f"  got:      {got!r:.200}"
         )
     # torch's assert_close decides the rest, and words the report. Imported here, not at the
@@ -152,8 +153,8 @@ def mismatch(
             f"{layer} {quantity} differs from the reference in {what_differs(got_a, expected_a)} "
             f"({np.dtype(dtype).name}, rtol={tol.rtol:g}, atol={tol.atol:g})\n"
             f"  input:    {inputs_text}\n"
-            f"  expected: {_short(expected)}\n"
-            f"  got:      {_short(got)}\n"
+            f"  expected: {short(expected)}\n"
+            f"  got:      {short(got)}\n"
             f"  {str(exc).strip()}"
         )
     return None

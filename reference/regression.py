@@ -25,7 +25,8 @@ from enum import StrEnum
 
 import numpy as np
 
-from reference.results import Quantity, Result, Status, Value
+from reference.compare import short
+from reference.results import Quantity, Result, Status, Value, what
 
 
 class Change(StrEnum):
@@ -70,7 +71,7 @@ class Transition:
 
     @property
     def what(self) -> str:
-        return f"{self.layer} {self.quantity}".strip() or self.check.split("-")[0]
+        return what(self.layer, self.quantity, self.check)
 
 
 def _array(v: Value | None) -> np.ndarray | None:
@@ -164,11 +165,13 @@ def compare(old: Sequence[Result], new: Sequence[Result]) -> list[Transition]:
             key = _first_wrong(wrong, side)
             before_q, after_q = (old_q.get(key), new_q.get(key)) if key else (None, None)
             change = Change.REGRESSED if now.failed else Change.FIXED
-            out.append(
-                Transition(
-                    now.check, change, wrong.layer, wrong.quantity, before_q, after_q, was, now
-                )
+            t = Transition(
+                now.check, change, wrong.layer, wrong.quantity, before_q, after_q, was, now
             )
+            if before_q is not None and after_q is not None:  # how far it moved, too
+                moved = compare_quantity(now.check, before_q, after_q)
+                t = replace(t, moved_ulps=moved.moved_ulps, distance=moved.distance)
+            out.append(t)
             continue
         shared = [k for k in new_q if k in old_q]
         if not shared:  # nothing compared on either side (an exception, a contract breach)
@@ -204,9 +207,7 @@ def _status(r: Result | None) -> str:
 
 
 def _values(v: Value | None) -> str:
-    if v is None:
-        return "not an array of numbers"
-    return np.array2string(v.array(), precision=10, threshold=12, max_line_width=100)
+    return "not an array of numbers" if v is None else short(v.array())
 
 
 def in_full(t: Transition) -> list[str]:
@@ -230,8 +231,6 @@ def in_full(t: Transition) -> list[str]:
             lines.append(
                 f"  exact:  {np.array2string(np.array(exact), precision=17, threshold=12)}"
             )
-    if t.old is not None and t.new is not None and t.distance is None:
-        t = compare_quantity(t.check, t.old, t.new)
     if t.distance is not None:
         d = t.distance
         lines.append(f"  ulps from {d.against}: old {d.old:.3g}, new {d.new:.3g} ({d.closer})")

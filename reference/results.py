@@ -41,6 +41,11 @@ class Grade(StrEnum):
     WRONG = "wrong"
 
 
+def what(layer: str, quantity: str, check: str) -> str:
+    """A layer and quantity as the reports name them; a check's kind where there is none."""
+    return f"{layer} {quantity}".strip() or check.split("-")[0]
+
+
 def _plain(x: float) -> float | str:
     return x if math.isfinite(x) else repr(x)  # 'nan', 'inf', '-inf': strict JSON
 
@@ -251,6 +256,11 @@ class Result:
     findings: tuple[Finding, ...] = ()
     missing: tuple[str, ...] = ()
     quantities: tuple[Quantity, ...] = ()
+
+    @property
+    def what(self) -> str:
+        """What the reports call it: its first wrong layer and quantity, or its kind."""
+        return what(self.layer, self.quantity, self.check)
 
     @property
     def failed(self) -> bool:

@@ -83,10 +83,6 @@ def check_one(
     return Summary(spec, apart.results, "", stopped, apart.output.dropped, apart.module, apart.file)
 
 
-def _what(r: Result) -> str:
-    return f"{r.layer} {r.quantity}".strip() or r.check.split("-")[0]
-
-
 def _contract_lines(summaries: list[Summary]) -> list[str]:
     """What each implementation lacks, once, before the table."""
     lines = []
@@ -126,7 +122,7 @@ def report(summaries: list[Summary], expected_failures: dict[str, str]) -> str:
             continue
         first = s.failures[0] if s.failures else None
         cannot = s.count(Status.CANNOT_RUN)
-        note = f"{_what(first)} ({first.check})" if first else "-"
+        note = f"{first.what} ({first.check})" if first else "-"
         if s.stopped:
             note = f"stopped: {s.stopped}" + (f"; first failure {note}" if first else "")
         if cannot:
@@ -151,7 +147,7 @@ def report(summaries: list[Summary], expected_failures: dict[str, str]) -> str:
         if s.printed:
             lines += ["", f"{s.spec} printed {s.printed} bytes more than the report keeps"]
         if s.failures:
-            by_what = Counter(_what(r) for r in s.failures)
+            by_what = Counter(r.what for r in s.failures)
             lines += ["", f"{s.spec} fails:"]
             lines += [f"  {what}: {n} checks" for what, n in by_what.most_common()]
             lines += ["first failure, in full:", s.failures[0].check, s.failures[0].message]

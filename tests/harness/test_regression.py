@@ -68,6 +68,8 @@ def test_a_slip_introduced_is_regressed_and_named_by_its_first_wrong_quantity() 
     text = render("old", "new", transitions)
     assert text.splitlines()[0].startswith("new against old: ")
     assert "MyNetwork b after step regressed: was passed (matches torch), now failed" in text
+    assert "  ulps from the exact value: old " in text  # the check-level case measured too
+    assert "the new version's failure:" in text
 
 
 def test_the_slip_fixed_is_fixed() -> None:
