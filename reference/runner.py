@@ -338,7 +338,11 @@ def against_command(
                 print(f"error: {name} could not be checked: {error}", file=sys.stderr)
         return CANNOT_RUN
     try:
-        transitions = compare(old_results, now.results)
+        results = list(now.results)
+        if now.stopped is not None and now.stopped.check:  # the check it stopped in failed
+            what = f"the implementation's process {now.stopped}"
+            results.append(Result(now.stopped.check, Status.FAILED, what, quantity="stopped"))
+        transitions = compare(old_results, results)
         text = render(old_text, new, transitions)
     except Exception as exc:  # the harness's own failure: named, exit 2
         print(f"error: the harness failed comparing the versions: {exc!r}", file=sys.stderr)

@@ -323,3 +323,14 @@ def test_a_report_of_another_stack_is_said_before_comparing(
     assert "--expect tutorial" in _unusable(saved, "base.json", "torch")
     two = Report("tutorial", saved.checked * 2, versions)
     assert "holds 2 implementations" in _unusable(two, "base.json", "tutorial")
+
+
+@pytest.mark.slow  # about 10 s: two implementations' processes
+def test_a_new_version_that_exits_in_a_method_regressed_there() -> None:
+    hostile = str(IMPLS / "hostile" / "os_exit_in_method.py")
+    only = ["--only", "partials-MyNetwork-1x1-float32-seed0"]
+    run = _run("-m", "reference", "check", hostile, "--against", "scratch", *only, cwd=ROOT)
+    assert run.returncode == 1, run.stderr[-2000:]
+    assert "stopped regressed: was passed (matches torch), now failed" in run.stdout
+    assert "exited with code 0" in run.stdout
+    assert "Traceback" not in run.stdout + run.stderr
