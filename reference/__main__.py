@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
+from reference.formats import FORMATS
+from reference.grading import VISIBILITIES
 from reference.isolation import Limits
 from reference.records import ACTIVATIONS, REDUCTIONS
 from reference.subject import DEFAULT_IMPL
@@ -74,6 +76,32 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--baseline", metavar="FILE", help="what changed from a saved baseline")
     c.add_argument(
         "--strict", action="store_true", help="with --against/--baseline: any change fails"
+    )
+    # How the run is written: for a person, for CI, for an autograder (reference.formats).
+    c.add_argument("--format", choices=FORMATS, default="text", help="%(default)s")
+    c.add_argument(
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="write there instead of standard output (a folder for gradescope's files of "
+        "several submissions)",
+    )
+    c.add_argument(
+        "--scoring",
+        type=Path,
+        metavar="FILE.toml",
+        help="gradescope: points per test of checks (reference.grading; default: 10 a layer)",
+    )
+    c.add_argument(
+        "--details",
+        choices=VISIBILITIES,
+        help="gradescope: when students see expected values and slip names (the scoring "
+        "file's, else hidden)",
+    )
+    c.add_argument(
+        "--run-all",
+        action="store_true",
+        help="notebooks: run every cell at import (default: their definitions only)",
     )
     # Each implementation runs in a process of its own, under these limits (reference.isolation).
     limits = Limits()
@@ -150,7 +178,29 @@ def main(argv: Sequence[str] | None = None) -> int:
             unknown = [p for p in args.only if not any(c.id.startswith(p) for c in all_checks())]
             if unknown:
                 return _error(f"--only {unknown[0]}: no check id starts with it")
-        limits = Limits(args.import_timeout, args.call_timeout, args.timeout, args.memory_mb)
+        limits = Limits(
+            args.import_timeout,
+            args.call_timeout,
+            args.timeout,
+            args.memory_mb,
+            run_all_cells=args.run_all,
+        )
+        if args.format != "gradescope" and (args.scoring or args.details):
+            return _error("--scoring and --details score a gradescope run: add --format gradescope")
+        from dataclasses import replace
+
+        from reference.grading import ScoringError, load
+        from reference.runner import Rendering
+
+        try:
+            scoring = load(args.scoring) if args.format == "gradescope" else None
+        except ScoringError as exc:
+            return _error(str(exc))
+        if scoring is not None and args.details:
+            scoring = replace(scoring, details=args.details)
+        rendering = Rendering(args.format, args.output, scoring)
+        if rendering.problem(len(args.impls)):
+            return _error(rendering.problem(len(args.impls)))
         old = args.against or args.baseline
         if args.against and args.baseline:
             return _error("--against and --baseline: give one old version")
@@ -166,7 +216,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 limits,
                 args.report,
                 args.save_baseline,
+                rendering,
             )
+        if args.format != "text" or args.output:
+            return _error("--format and --output write a check; compare with --report FILE")
         if len(args.impls) != 1:
             return _error(
                 f"--{'against' if args.against else 'baseline'} compares one "

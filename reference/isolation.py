@@ -57,6 +57,9 @@ class Limits:
     total_s: float = 900.0
     memory_mb: int = 4096
     output_bytes: int = 4096  # of stdout and of stderr, each, kept for the report
+    # A notebook's import runs its definitions only, unless every cell may run (under
+    # import_s): reference.notebooks.
+    run_all_cells: bool = False
 
 
 class Stopped(Exception):
@@ -148,7 +151,7 @@ class Subject:
             )
         child.close()
         self.conn = parent
-        self.conn.send_bytes(wire.encode({"spec": spec}))
+        self.conn.send_bytes(wire.encode({"spec": spec, "run_all": limits.run_all_cells}))
         self._profile: Profile | None = None
         self._lacks: list[str] = []
         self.module, self.file = "", ""  # what it was imported as, from which file
@@ -287,13 +290,14 @@ def _pipe() -> tuple[Connection, Connection]:
 @dataclass(frozen=True)
 class Apart:
     """The checks of one implementation run apart: the results judged, where its process
-    stopped them (if it did), and what it printed."""
+    stopped them (if it did) and the checks that stop left unrun, and what it printed."""
 
     results: list[Result]
     stopped: Stopped | None = None
     output: Output = Output()
     module: str = ""  # what the implementation was imported as, from which file
     file: str = ""
+    not_run: tuple[str, ...] = ()
 
 
 def run_apart(
@@ -322,7 +326,9 @@ def run_apart(
             for check, driven in zip(chosen, subject.drive([c.id for c in chosen]), strict=False):
                 results.append(result_of(check, driven, expected_failures or {}))
         except Stopped as stopped:
-            return Apart(results, stopped, subject.output(), subject.module, subject.file)
+            # The check it stopped in has no result; those after it never ran.
+            unrun = tuple(c.id for c in chosen[len(results) + 1 :])
+            return Apart(results, stopped, subject.output(), subject.module, subject.file, unrun)
         return Apart(results, None, subject.output(), subject.module, subject.file)
 
 
@@ -412,9 +418,9 @@ def parametrize_with_checks(
 
 
 def _serve(conn: Connection) -> None:
-    spec = wire.decode(conn.recv_bytes())["spec"]
+    asked = wire.decode(conn.recv_bytes())
     try:
-        impl = load_impl(spec)
+        impl = load_impl(asked["spec"], asked["run_all"])
     except ImplementationError as exc:
         conn.send_bytes(wire.encode({"import_error": str(exc)}))
         return

@@ -18,6 +18,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from reference import notebooks
 from reference.results import Result
 
 SCHEMA = "bce-harness/report-1"
@@ -40,19 +41,28 @@ class Provenance:
 
     @classmethod
     def of(cls, spec: str, loaded_as: str, module: str, path: str) -> Provenance:
-        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest() if path else ""
+        """A notebook's digest is of its code cells alone (reference.notebooks.digest)."""
+        digest = ""
+        if path and notebooks.is_notebook(path):
+            digest = notebooks.digest(Path(path))
+        elif path:
+            digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
         return cls(spec, loaded_as, module, path, digest)
 
 
 @dataclass(frozen=True)
 class Checked:
-    """One implementation's part of a report: its provenance, its results, and why it could
-    not be checked (``error``, at import) or stopped (``stopped``), if so."""
+    """One implementation's part of a report: its provenance, its results, why it could not
+    be checked (``error``, at import) or stopped (``stopped``), the checks its stop left
+    unrun, how many bytes of its output the report left out, and how long it took."""
 
     implementation: Provenance
     results: tuple[Result, ...] = ()
     error: str = ""
     stopped: str = ""
+    not_run: tuple[str, ...] = ()
+    printed: int = 0
+    seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -60,6 +70,14 @@ class Report:
     expect: str
     checked: tuple[Checked, ...]
     versions: dict[str, str] = field(default_factory=dict)
+
+    def same_code(self) -> list[list[str]]:
+        """The implementations of this run whose code is the same (by SHA-256), in groups."""
+        groups: dict[str, list[str]] = {}
+        for c in self.checked:
+            if c.implementation.sha256:
+                groups.setdefault(c.implementation.sha256, []).append(c.implementation.spec)
+        return [specs for specs in groups.values() if len(specs) > 1]
 
 
 def stack_versions() -> dict[str, str]:
@@ -83,13 +101,21 @@ def stack_versions() -> dict[str, str]:
 
 def dumps(report: Report) -> str:
     """The report as strict JSON, one check a line."""
-    head = {"schema": SCHEMA, "expect": report.expect, "versions": report.versions}
+    head = {
+        "schema": SCHEMA,
+        "expect": report.expect,
+        "versions": report.versions,
+        "same_code": report.same_code(),
+    }
     parts = []
     for c in report.checked:
         meta = {
             "implementation": c.implementation.__dict__,
             "error": c.error,
             "stopped": c.stopped,
+            "not_run": list(c.not_run),
+            "printed": c.printed,
+            "seconds": round(c.seconds, 3),
         }
         rows = ",\n".join(
             "    " + json.dumps(r.to_json(), allow_nan=False, separators=(",", ":"))
@@ -131,6 +157,10 @@ def load(path: Path) -> Report:
                 tuple(Result.from_json(r) for r in c["results"]),
                 c["error"],
                 c["stopped"],
+                # Reports saved before these fields: none unrun, nothing left out, untimed.
+                tuple(c.get("not_run", ())),
+                int(c.get("printed", 0)),
+                float(c.get("seconds", 0.0)),
             )
             for c in data["implementations"]
         )

@@ -10,21 +10,34 @@ the checks could not run (an import error, a contract breach).
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import sys
-from collections import Counter
+import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reference.checks import Result, all_checks
+from reference import grading
+from reference.checks import Result
+from reference.formats import junit, names, text
 from reference.golden import same_stack
+from reference.grading import Scoring
 from reference.integrity import changed_files
 from reference.isolation import Limits, Stopped, run_apart
+from reference.notebooks import NotebookError, is_notebook, script
 from reference.regression import compare, exit_code, render
-from reference.reports import Checked, Provenance, Report, ReportError, save, stack_versions
-from reference.results import Grade, Status
+from reference.reports import (
+    Checked,
+    Provenance,
+    Report,
+    ReportError,
+    dumps,
+    save,
+    stack_versions,
+)
+from reference.results import Status
 from reference.subject import impl_id
 from reference.versions import VersionError, resolve
 
@@ -40,6 +53,8 @@ class Summary:
     printed: int = 0  # bytes of its output left out of the report
     module: str = ""  # what it was imported as, from which file
     file: str = ""
+    not_run: tuple[str, ...] = ()  # the checks its stop left unrun
+    seconds: float = 0.0
 
     def count(self, status: Status) -> int:
         return sum(r.status == status for r in self.results)
@@ -64,116 +79,40 @@ def check_one(
 ) -> Summary:
     """Every check against one implementation, run in a process of its own
     (reference.isolation) and judged in this one."""
+    started = time.monotonic()
     changed = changed_files()
     if changed:  # a submission before this one may have rewritten them
         shown = ", ".join(changed[:3]) + (" ..." if len(changed) > 3 else "")
         error = f"the harness's installed files changed since install ({shown}): reinstall it"
         return Summary(spec, error=error)
+    limits = limits or Limits()
+    if is_notebook(spec):  # a cell that is not Python is named before any process starts
+        try:
+            script(Path(spec), limits.run_all_cells)
+        except NotebookError as exc:
+            return Summary(spec, error=str(exc))
     select = (lambda check_id: check_id.startswith(only)) if only else None
     apart = run_apart(
-        spec,
-        expect=expect,
-        expected_failures=expected_failures,
-        select=select,
-        limits=limits or Limits(),
+        spec, expect=expect, expected_failures=expected_failures, select=select, limits=limits
     )
     stopped = apart.stopped
     if stopped is not None and stopped.at_import:
         return Summary(spec, apart.results, error=stopped.what)
-    return Summary(spec, apart.results, "", stopped, apart.output.dropped, apart.module, apart.file)
-
-
-def _contract_lines(summaries: list[Summary]) -> list[str]:
-    """What each implementation lacks, once, before the table."""
-    lines = []
-    for s in summaries:
-        pieces = {piece for r in s.results for piece in r.missing}
-        if pieces:
-            lines.append(
-                f"{s.spec} lacks: {', '.join(sorted(pieces))} (only the checks that need it fail)"
-            )
-    return [*lines, ""] if lines else []
-
-
-def graded_passes(results: list[Result]) -> Counter[str]:
-    """How many passing checks found each kind of value other than torch's (a check counts
-    once for each kind it found)."""
-    return Counter(
-        label
-        for r in results
-        if r.status == Status.PASSED
-        for label in dict.fromkeys(f.label for f in r.findings)
+    results = list(apart.results)
+    if stopped is not None and stopped.check:  # the check it stopped in failed
+        what = f"the implementation's process {stopped}"
+        results.append(Result(stopped.check, Status.FAILED, what, quantity="stopped"))
+    return Summary(
+        spec,
+        results,
+        "",
+        stopped,
+        apart.output.dropped,
+        apart.module,
+        apart.file,
+        apart.not_run,
+        time.monotonic() - started,
     )
-
-
-def names(specs: list[str]) -> dict[str, str]:
-    """A short name for each implementation of a run (a file's stem, a module's name), the
-    path where two would share one."""
-    stems = Counter(impl_id(s) for s in specs)
-    return {s: impl_id(s) if stems[impl_id(s)] == 1 else s for s in specs}
-
-
-def report(summaries: list[Summary], expected_failures: dict[str, str]) -> str:
-    rows = [("implementation", "passed", "known", "failed", "first failure")]
-    named = names([s.spec for s in summaries])
-    for s in summaries:
-        if s.error:
-            rows.append((named[s.spec], "-", "-", "-", f"could not run: {s.error}"))
-            continue
-        first = s.failures[0] if s.failures else None
-        cannot = s.count(Status.CANNOT_RUN)
-        note = f"{first.what} ({first.check})" if first else "-"
-        if s.stopped:
-            note = f"stopped: {s.stopped}" + (f"; first failure {note}" if first else "")
-        if cannot:
-            note = f"{cannot} checks cannot run (contract); " + note
-        rows.append(
-            (
-                named[s.spec],
-                str(s.count(Status.PASSED)),
-                str(s.count(Status.KNOWN)),
-                str(len(s.failures)),
-                note,
-            )
-        )
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
-    lines = _contract_lines(summaries) + [
-        "  ".join(c.ljust(w) for c, w in zip(r[:4], widths, strict=True)) + "  " + r[4]
-        for r in rows
-    ]
-    for s in summaries:
-        if s.stopped:
-            lines += ["", f"{s.spec} stopped the checks: its process {s.stopped}"]
-        if s.printed:
-            lines += ["", f"{s.spec} printed {s.printed} bytes more than the report keeps"]
-        if s.failures:
-            by_what = Counter(r.what for r in s.failures)
-            lines += ["", f"{s.spec} fails:"]
-            lines += [f"  {what}: {n} checks" for what, n in by_what.most_common()]
-            lines += ["first failure, in full:", s.failures[0].check, s.failures[0].message]
-        graded = graded_passes(s.results)
-        if graded:
-            lines += ["", f"{s.spec}: passes that differ from torch (checks):"]
-            lines += [f"  {what}: {n}" for what, n in sorted(graded.items())]
-        known = Counter(
-            f.cause
-            for r in s.results
-            if r.status == Status.KNOWN
-            for f in (r.findings if r.grade == Grade.KNOWN else ())
-        )
-        known += Counter(  # the expected-failures file's, by its reasons
-            expected_failures[r.check]
-            for r in s.results
-            if r.status == Status.KNOWN and r.grade != Grade.KNOWN
-        )
-        if known and not s.error:
-            lines += ["", f"{s.spec}: known divergences (the tutorial's, see the register):"]
-            lines += [f"  {cause}: {n}" for cause, n in sorted(known.items())]
-    ids = {r.check for s in summaries for r in s.results} | {c.id for c in all_checks()}
-    unmatched = sorted(set(expected_failures) - ids)
-    if unmatched:
-        lines += ["", "expected-failures entries that match no check:", *unmatched]
-    return "\n".join(lines)
 
 
 def max_jobs(limits: Limits) -> int:
@@ -233,6 +172,9 @@ def saved(summaries: list[Summary], expect: str) -> Report:
                 tuple(s.results),
                 s.error,
                 str(s.stopped or ""),
+                s.not_run,
+                s.printed,
+                s.seconds,
             )
             for s in summaries
         ),
@@ -241,7 +183,72 @@ def saved(summaries: list[Summary], expect: str) -> Report:
 
 
 def _loaded_as(spec: str) -> str:
+    if is_notebook(spec):
+        return "notebook"
     return "file" if spec.endswith(".py") or Path(spec).is_file() else "module"
+
+
+@dataclass(frozen=True)
+class Rendering:
+    """How a run is written: in which format (reference.formats.FORMATS), where (standard
+    output when ``to`` is None; a folder for Gradescope files of several submissions), and
+    scored how (Gradescope's; reference.grading)."""
+
+    format: str = "text"
+    to: Path | None = None
+    scoring: Scoring | None = None
+
+    def problem(self, n_specs: int) -> str:
+        """Why this rendering cannot hold a run of ``n_specs`` implementations ("" if it can)."""
+        if self.format == "gradescope" and n_specs > 1 and self.to is None:
+            return (
+                "--format gradescope with several submissions writes a results file each: "
+                "give --output FOLDER"
+            )
+        return ""
+
+    def write(self, report: Report, expected_failures: dict[str, str]) -> None:
+        """The report rendered; :class:`ReportError` if it cannot be written."""
+        if self.format == "gradescope":
+            scoring = self.scoring or grading.load(None)
+            files = {
+                name: json.dumps(grading.gradescope(c, report, scoring), indent=2) + "\n"
+                for c, name in zip(report.checked, _file_names(report), strict=True)
+            }
+            if len(files) == 1 and (self.to is None or self.to.suffix == ".json"):
+                self._put(next(iter(files.values())), self.to)
+                return
+            folder = self.to or Path(".")
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ReportError(f"cannot make the folder {folder}: {exc.strerror}") from None
+            for name, content in files.items():
+                self._put(content, folder / f"{name}.json")
+            return
+        renderers = {
+            "text": lambda: text(report, expected_failures) + "\n",
+            "json": lambda: dumps(report),
+            "junit": lambda: junit(report),
+        }
+        self._put(renderers[self.format](), self.to)
+
+    @staticmethod
+    def _put(content: str, path: Path | None) -> None:
+        if path is None:
+            sys.stdout.write(content)
+            return
+        try:
+            path.write_text(content)
+        except OSError as exc:
+            raise ReportError(f"cannot write {path}: {exc.strerror or exc}") from None
+        print(f"written to {path}", file=sys.stderr)
+
+
+def _file_names(report: Report) -> list[str]:
+    """A file name for each implementation's results: its row's name, with / as __."""
+    shown = names([c.implementation.spec for c in report.checked])
+    return [shown[c.implementation.spec].replace("/", "__") for c in report.checked]
 
 
 def check_command(
@@ -253,9 +260,10 @@ def check_command(
     limits: Limits | None = None,
     report_to: Path | None = None,
     baseline_to: Path | None = None,
+    rendering: Rendering = Rendering(),
 ) -> int:
-    """``check``: the table, then (when asked) the run saved as a report, or as a baseline
-    when nothing failed."""
+    """``check``: the run rendered (the table by default), then (when asked) saved as a
+    report, or as a baseline when nothing failed."""
     try:
         summaries = check_all(specs, expect, expected_failures, jobs, only, limits)
     except KeyboardInterrupt as interrupted:  # what finished is reported; the rest is named
@@ -263,11 +271,17 @@ def check_command(
         left = [s for s in specs if s not in done]
         print(f"interrupted: {len(left)} not checked: {', '.join(left)}", file=sys.stderr)
         if done:
-            print(report([done[s] for s in specs if s in done], expected_failures))
+            finished = saved([done[s] for s in specs if s in done], expect)
+            print(text(finished, expected_failures))
         return 130
     ordered = [summaries[s] for s in specs]
-    print(report(ordered, expected_failures))
     code = max(s.code for s in ordered)
+    run = saved(ordered, expect)
+    try:
+        rendering.write(run, expected_failures)
+    except ReportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return CANNOT_RUN
     if baseline_to is not None and code != PASSED:
         print(
             f"baseline not written: the run failed (exit {code}); --report saves any run",
@@ -277,7 +291,7 @@ def check_command(
     for what, path in (("report", report_to), ("baseline", baseline_to)):
         if path is not None:
             try:
-                save(saved(ordered, expect), path)
+                save(run, path)
             except ReportError as exc:
                 print(f"error: {exc}", file=sys.stderr)
                 return CANNOT_RUN
@@ -338,11 +352,7 @@ def against_command(
                 print(f"error: {name} could not be checked: {error}", file=sys.stderr)
         return CANNOT_RUN
     try:
-        results = list(now.results)
-        if now.stopped is not None and now.stopped.check:  # the check it stopped in failed
-            what = f"the implementation's process {now.stopped}"
-            results.append(Result(now.stopped.check, Status.FAILED, what, quantity="stopped"))
-        transitions = compare(old_results, results)
+        transitions = compare(old_results, now.results)
         text = render(old_text, new, transitions)
     except Exception as exc:  # the harness's own failure: named, exit 2
         print(f"error: the harness failed comparing the versions: {exc!r}", file=sys.stderr)

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from reference import notebooks
 from reference.quantities import output_names
 
 Arrays = dict[str, np.ndarray]
@@ -30,17 +31,20 @@ class ImplementationError(Exception):
     """The implementation cannot be checked at all: not found, or it fails to import."""
 
 
-def load_impl(spec: str) -> ModuleType:
-    """Import ``spec`` (a dotted module name or a path to a .py file).
+def load_impl(spec: str, run_all: bool = False) -> ModuleType:
+    """Import ``spec`` (a dotted module name, a path to a .py file or to a notebook).
 
     A file is imported under its own name with its stdout captured: the tutorial's code,
-    saved unchanged, trains and prints at import. What it lacks of the API is not an error
-    here: :func:`missing` names it, and only the checks that need it fail.
+    saved unchanged, trains and prints at import. A notebook's definitions are run (every
+    statement with ``run_all``; reference.notebooks). What it lacks of the API is not an
+    error here: :func:`missing` names it, and only the checks that need it fail.
     """
     path = Path(spec).expanduser()
     try:
         with contextlib.redirect_stdout(io.StringIO()):
-            if spec.endswith(".py") or path.is_file():
+            if notebooks.is_notebook(spec):
+                module = _load_notebook(path, run_all)
+            elif spec.endswith(".py") or path.is_file():
                 if not path.is_file():
                     raise ImplementationError(f"implementation file not found: {spec}")
                 module_name = f"_impl_{path.stem}"
@@ -59,14 +63,30 @@ def load_impl(spec: str) -> ModuleType:
                 module = importlib.import_module(spec)
     except ImplementationError:
         raise
+    except notebooks.NotebookError as exc:
+        raise ImplementationError(str(exc)) from None
     except Exception as exc:  # any failure to import is the implementation's, and named
         raise ImplementationError(f"cannot import implementation {spec!r}: {exc!r}") from exc
     return module
 
 
+def _load_notebook(path: Path, run_all: bool) -> ModuleType:
+    source = notebooks.script(path, run_all)
+    module = ModuleType(f"_impl_{path.stem}")
+    module.__file__ = str(path)
+    sys.modules[module.__name__] = module
+    # As in Jupyter: the notebook's folder is importable (a helper module beside it).
+    sys.path.insert(0, str(path.resolve().parent))
+    try:
+        exec(compile(source, str(path), "exec"), module.__dict__)
+    finally:
+        sys.path.remove(str(path.resolve().parent))
+    return module
+
+
 def impl_id(spec: str) -> str:
     """A short name for test ids and reports: a file's stem, or the module name."""
-    return Path(spec).stem if spec.endswith(".py") else spec
+    return Path(spec).stem if spec.endswith((".py", notebooks.SUFFIX)) else spec
 
 
 def _instance(cls: type) -> Any:

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reference.checks import run_checks
+from reference.formats import graded_passes
 from reference.results import Status
-from reference.runner import graded_passes
 from reference.subject import load_impl
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -203,7 +203,7 @@ def test_a_changed_installed_copy_is_refused(tmp_path: Path, installed_site: Pat
 
 
 def test_two_files_of_one_name_get_rows_of_their_own() -> None:
-    from reference.runner import names
+    from reference.formats import names
 
     assert names(["a/my_net.py", "b/my_net.py", "scratch"]) == {
         "a/my_net.py": "a/my_net.py",

@@ -11,8 +11,9 @@ import numpy as np
 import pytest
 
 from reference.checks import run_checks
+from reference.formats import text as report_text
+from reference.reports import Checked, Provenance, Report
 from reference.results import Grade, Result, Status, Value
-from reference.runner import Summary, report
 from reference.subject import load_impl
 from tests.paths import ROOT
 
@@ -71,7 +72,9 @@ def test_a_contract_breach_names_what_is_missing_as_data() -> None:
     assert cannot
     assert all(r.missing for r in cannot)
     assert all(m in r.message for r in cannot for m in r.missing)
-    text = report([Summary(str(CONTRACT), results)], {})
+    text = report_text(
+        Report("tutorial", (Checked(Provenance(str(CONTRACT)), tuple(results)),)), {}
+    )
     missing = sorted({m for r in cannot for m in r.missing})
     assert f"lacks: {', '.join(missing)}" in text
 
