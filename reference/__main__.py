@@ -103,6 +103,11 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="notebooks: run every cell at import (default: their definitions only)",
     )
+    c.add_argument(
+        "--executor",
+        metavar="ADDRESS",
+        help="check on a Dask cluster: dask://HOST:PORT or a scheduler file (reference.cluster)",
+    )
     # Each implementation runs in a process of its own, under these limits (reference.isolation).
     limits = Limits()
     for flag, field, kind, metavar, what in (
@@ -207,19 +212,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         if old is None:
             if args.strict:
                 return _error("--strict needs --against or --baseline")
-            return check_command(
-                args.impls,
-                args.expect,
-                xfails,
-                args.jobs,
-                args.only,
-                limits,
-                args.report,
-                args.save_baseline,
-                rendering,
-            )
+            from reference.cluster import Cluster, ClusterError
+
+            try:
+                cluster = Cluster(args.executor) if args.executor else None
+            except ClusterError as exc:
+                return _error(str(exc))
+            try:
+                return check_command(
+                    args.impls,
+                    args.expect,
+                    xfails,
+                    args.jobs,
+                    args.only,
+                    limits,
+                    args.report,
+                    args.save_baseline,
+                    rendering,
+                    cluster,
+                )
+            finally:
+                if cluster is not None:
+                    cluster.close()
         if args.format != "text" or args.output:
             return _error("--format and --output write a check; compare with --report FILE")
+        if args.executor:
+            return _error("--executor checks a class; compare versions on this machine")
         if len(args.impls) != 1:
             return _error(
                 f"--{'against' if args.against else 'baseline'} compares one "

@@ -13,14 +13,18 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import shutil
 import sys
+import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reference import grading
 from reference.checks import Result
+from reference.cluster import Cluster, ClusterError, Shipped, ship, worker_stack_problem
 from reference.formats import junit, names, text
 from reference.golden import same_stack
 from reference.grading import Scoring
@@ -115,6 +119,30 @@ def check_one(
     )
 
 
+def check_shipped(
+    shipped: Shipped,
+    expect: str,
+    expected_failures: dict[str, str],
+    only: tuple[str, ...] = (),
+    limits: Limits | None = None,
+) -> Summary:
+    """On a cluster's worker (reference.cluster): the submission written to a folder of its
+    own and checked there as :func:`check_one` checks it, named as it was given."""
+    problem = worker_stack_problem()
+    if problem:
+        return Summary(shipped.spec, error=problem)
+    if not shipped.files:  # a module, installed on the worker, or a file that is not there
+        return check_one(shipped.spec, expect, expected_failures, only, limits)
+    folder = Path(tempfile.mkdtemp(prefix="bce-shipped-"))
+    try:
+        for name, content in shipped.files.items():
+            (folder / name).write_bytes(content)
+        summary = check_one(str(folder / shipped.entry), expect, expected_failures, only, limits)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return replace(summary, spec=shipped.spec, file=shipped.path)
+
+
 def max_jobs(limits: Limits) -> int:
     """As many implementations at once as there are cores, and as memory holds (each the
     harness's side, about 1 GB, and the implementation's process, at most its limit)."""
@@ -131,35 +159,60 @@ def check_all(
     only: list[str] | None = None,
     limits: Limits | None = None,
     shown: dict[str, str] | None = None,
+    cluster: Cluster | None = None,
 ) -> dict[str, Summary]:
-    """Every implementation checked, on ``jobs`` processes, with a line of progress each (named
-    as ``shown`` names them); on Ctrl-C, what finished (KeyboardInterrupt's ``args[0]``)."""
+    """Every implementation checked, on ``jobs`` processes (or on a Dask cluster's workers,
+    reference.cluster), with a line of progress each (named as ``shown`` names them); on
+    Ctrl-C, what finished (KeyboardInterrupt's ``args[0]``)."""
     shown = shown or {}
     limits = limits or Limits()
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(specs), max_jobs(limits)))
+    where = f", on {jobs} processes" if jobs > 1 else ""
+    if cluster is not None:
+        where = f", on the Dask cluster {cluster.address} ({cluster.workers()} threads)"
     print(
         f"checking {len(specs)} implementation(s) against torch.nn, expecting {expect}'s values "
-        f"at the registered divergences{f', on {jobs} processes' if jobs > 1 else ''}",
+        f"at the registered divergences{where}",
         file=sys.stderr,
     )
     summaries: dict[str, Summary] = {}
     args = (expect, expected_failures, tuple(only or ()), limits)
     try:
-        if jobs == 1:
+        if jobs == 1 and cluster is None:
             for i, spec in enumerate(specs, 1):
                 summaries[spec] = check_one(spec, *args)
                 _progress(i, len(specs), summaries[spec], shown.get(spec))
-        else:
-            context = multiprocessing.get_context("spawn")  # torch and fork do not mix
-            with ProcessPoolExecutor(jobs, mp_context=context, initializer=_one_thread) as pool:
-                futures = {pool.submit(check_one, s, *args): s for s in specs}
-                for i, future in enumerate(as_completed(futures), 1):
-                    spec = futures[future]
-                    summaries[spec] = future.result()
-                    _progress(i, len(specs), summaries[spec], shown.get(spec))
+            return summaries
+        with _pool(jobs, cluster) as pool:
+            futures = {}
+            for spec in specs:
+                try:
+                    futures[pool.submit(_checker(cluster), _sent(spec, cluster), *args)] = spec
+                except ClusterError as exc:
+                    summaries[spec] = Summary(spec, error=str(exc))
+            for i, future in enumerate(as_completed(futures), len(summaries) + 1):
+                spec = futures[future]
+                summaries[spec] = future.result()
+                _progress(i, len(specs), summaries[spec], shown.get(spec))
     except KeyboardInterrupt:
         raise KeyboardInterrupt(summaries) from None
     return summaries
+
+
+def _pool(jobs: int, cluster: Cluster | None) -> Executor:
+    if cluster is not None:
+        return cluster.executor
+    context = multiprocessing.get_context("spawn")  # torch and fork do not mix
+    return ProcessPoolExecutor(jobs, mp_context=context, initializer=_one_thread)
+
+
+def _checker(cluster: Cluster | None) -> Callable[..., Summary]:
+    return check_shipped if cluster is not None else check_one
+
+
+def _sent(spec: str, cluster: Cluster | None) -> str | Shipped:
+    """What a pool is sent: a local process reads the file, a worker gets its files."""
+    return ship(spec) if cluster is not None else spec
 
 
 def saved(summaries: list[Summary], expect: str) -> Report:
@@ -261,11 +314,12 @@ def check_command(
     report_to: Path | None = None,
     baseline_to: Path | None = None,
     rendering: Rendering = Rendering(),
+    cluster: Cluster | None = None,
 ) -> int:
     """``check``: the run rendered (the table by default), then (when asked) saved as a
     report, or as a baseline when nothing failed."""
     try:
-        summaries = check_all(specs, expect, expected_failures, jobs, only, limits)
+        summaries = check_all(specs, expect, expected_failures, jobs, only, limits, cluster=cluster)
     except KeyboardInterrupt as interrupted:  # what finished is reported; the rest is named
         done: dict[str, Summary] = interrupted.args[0]
         left = [s for s in specs if s not in done]

@@ -25,7 +25,7 @@ HERE = Path(__file__).parent
 SLIP = CATALOGUE / "bce_grad_plus.py"  # dL/dyhat wrong: (yhat - y) / (yhat + yhat**2)
 SLIP_NAME = "a sign lost in the simplification"
 TUTORIAL = IMPLS / "tutorial_verbatim.py"
-PARTIALS = ("partials-Sigmoid-", "partials-BinaryCrossEntropyLoss-", "partials-Linear-1x1")
+PARTIALS = ("partials-Sigmoid-1x1", "partials-BinaryCrossEntropyLoss-1x1", "partials-Linear-1x1")
 
 # Gradescope's results.json, per gradescope/autograder_samples docs/specs.md.
 TOP_FIELDS = {
