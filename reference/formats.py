@@ -14,6 +14,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 
 from reference.checks import all_checks
 from reference.reports import Checked, Report
@@ -35,10 +36,21 @@ def graded_passes(results: Sequence[Result]) -> Counter[str]:
 
 
 def names(specs: Sequence[str]) -> dict[str, str]:
-    """A short name for each implementation of a run (a file's stem, a module's name), the
-    path where two would share one."""
+    """A short name for each implementation of a run (a file's stem, a module's name); where
+    two would share one, the file with its folder ("ada/my_net.py"), else the path as given."""
     stems = Counter(impl_id(s) for s in specs)
-    return {s: impl_id(s) if stems[impl_id(s)] == 1 else s for s in specs}
+    folders = Counter(_with_folder(s) for s in specs)
+    return {
+        s: impl_id(s)
+        if stems[impl_id(s)] == 1
+        else (_with_folder(s) if folders[_with_folder(s)] == 1 else s)
+        for s in specs
+    }
+
+
+def _with_folder(spec: str) -> str:
+    path = Path(spec)
+    return f"{path.parent.name}/{path.name}" if path.parent.name else spec
 
 
 def count(c: Checked, status: Status) -> int:

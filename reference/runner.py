@@ -140,7 +140,9 @@ def check_shipped(
         summary = check_one(str(folder / shipped.entry), expect, expected_failures, only, limits)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    return replace(summary, spec=shipped.spec, file=shipped.path)
+    # Named as here: an import error names the file where it was given, not the worker's copy.
+    error = summary.error.replace(str(folder / shipped.entry), shipped.path)
+    return replace(summary, spec=shipped.spec, file=shipped.path, error=error)
 
 
 def max_jobs(limits: Limits) -> int:
@@ -221,7 +223,7 @@ def saved(summaries: list[Summary], expect: str) -> Report:
         expect,
         tuple(
             Checked(
-                Provenance.of(s.spec, _loaded_as(s.spec), s.module, s.file),
+                Provenance.of(s.spec, _loaded_as(s.spec), s.module, s.file or _file(s.spec)),
                 tuple(s.results),
                 s.error,
                 str(s.stopped or ""),
@@ -233,6 +235,13 @@ def saved(summaries: list[Summary], expect: str) -> Report:
         ),
         stack_versions(),
     )
+
+
+def _file(spec: str) -> str:
+    """The file a spec names, where it names one that is there (a file that failed at import
+    is still named by its hash)."""
+    path = Path(spec).expanduser()
+    return str(path.resolve()) if _loaded_as(spec) != "module" and path.is_file() else ""
 
 
 def _loaded_as(spec: str) -> str:
@@ -299,7 +308,8 @@ class Rendering:
 
 
 def _file_names(report: Report) -> list[str]:
-    """A file name for each implementation's results: its row's name, with / as __."""
+    """A file name for each implementation's results: its row's name ("ada/my_net.py" where
+    stems are shared), with / as __."""
     shown = names([c.implementation.spec for c in report.checked])
     return [shown[c.implementation.spec].replace("/", "__") for c in report.checked]
 

@@ -234,3 +234,9 @@ def test_the_text_names_each_file_by_its_hash_and_flags_the_same_code(tmp_path: 
     assert report.checked[0].implementation.sha256[:16] in shown
     assert "same code: tutorial_verbatim.py, copy.py" in shown
     assert "bce_grad_plus" not in shown.split("same code:")[1]
+
+
+def test_the_example_autograders_scoring_file_scores_every_check_of_the_tutorial() -> None:
+    scoring = load(Path(__file__).parents[2] / "examples" / "gradescope" / "scoring.toml")
+    assert all(scoring.test_of(c.id) for c in all_checks(layers=TUTORIAL_RECORDS))
+    assert sum(t.points for t in scoring.tests) == 100
