@@ -261,20 +261,34 @@ def two_versions(new: dict[str, Any], old: dict[str, Any]) -> Trajectory:
     return t
 
 
+def bounds(t: Trajectory, dtype: Any) -> dict[str, list[float]]:
+    """Each epoch's tolerance of each quantity, norm-wise: atol + rtol * the largest torch
+    value (the tolerance table's trajectory and trained-weights rows)."""
+    loss_tol, w_tol = tolerance(dtype, "trajectory"), tolerance(dtype, "trained weights")
+    return {
+        "loss": [loss_tol.atol + loss_tol.rtol * abs(b) for b in t.torch_loss],
+        "W": [w_tol.atol + w_tol.rtol * scale for scale in t.w_scale],
+        "b": [w_tol.atol + w_tol.rtol * scale for scale in t.b_scale],
+    }
+
+
 def first_parting(t: Trajectory, dtype: Any) -> dict[str, Any] | None:
     """The first epoch where the loss or the weights part beyond the tolerance table."""
-    loss_tol, w_tol = tolerance(dtype, "trajectory"), tolerance(dtype, "trained weights")
-    rows = zip(t.impl_loss, t.torch_loss, t.max_dw, t.max_db, t.w_scale, t.b_scale, strict=True)
-    for epoch, (a, b, dw, db, w_scale, b_scale) in enumerate(rows):
-        # Norm-wise: the largest difference against atol + rtol * the largest torch value.
-        checks = {
-            "loss": (abs(a - b), loss_tol.atol + loss_tol.rtol * abs(b)),
-            "W": (dw, w_tol.atol + w_tol.rtol * w_scale),
-            "b": (db, w_tol.atol + w_tol.rtol * b_scale),
-        }
-        for quantity, (err, bound) in checks.items():
-            if not err <= bound:  # NaN parts too
-                return {"epoch": epoch, "quantity": quantity, "error": err, "bound": bound}
+    bound = bounds(t, dtype)
+    errors = {
+        "loss": [abs(a - b) for a, b in zip(t.impl_loss, t.torch_loss, strict=True)],
+        "W": t.max_dw,
+        "b": t.max_db,
+    }
+    for epoch in range(len(t.impl_loss)):
+        for quantity, err in errors.items():
+            if not err[epoch] <= bound[quantity][epoch]:  # NaN parts too
+                return {
+                    "epoch": epoch,
+                    "quantity": quantity,
+                    "error": err[epoch],
+                    "bound": bound[quantity][epoch],
+                }
     return None
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import sys
+import textwrap
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,14 @@ from reference.checks.edges import judge_edge
 from reference.isolation import Stopped, Subject
 from reference.records import ALL, TUTORIAL, EdgePoint, Record, edge_points
 from reference.results import Status
-from reference.training import Setup, Trajectory, first_parting, side_by_side, two_versions
+from reference.training import (
+    Setup,
+    Trajectory,
+    bounds,
+    first_parting,
+    side_by_side,
+    two_versions,
+)
 from reference.verdicts import summary_line
 from reference.versions import Old, VersionError, resolve
 from scratch.data import LR, PUBLISHED_LOSSES, SEED
@@ -113,9 +121,19 @@ def published_comparison(t: Trajectory) -> list[dict[str, float]]:
     return rows
 
 
-def plot(t: Trajectory, path: Path, title: str, old: Trajectory | None = None) -> None:
+def plot(
+    t: Trajectory, path: Path, title: str, dtype: str, old: Trajectory | None = None
+) -> None:
+    fig = figure(t, title, dtype, old)
+    import matplotlib.pyplot as plt  # after figure() chose the Agg backend
+
+    fig.savefig(path, dpi=100, metadata={"Software": None})
+    plt.close(fig)
+
+
+def figure(t: Trajectory, title: str, dtype: str, old: Trajectory | None = None) -> Any:
     """Both loss curves (and the old version's, against OLD) over the epochs, and each
-    version's divergence from torch."""
+    version's divergence from torch under the tolerance it is judged by."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -128,7 +146,8 @@ def plot(t: Trajectory, path: Path, title: str, old: Trajectory | None = None) -
     if old is not None:
         top.plot(old.impl_loss, label="old version", lw=1, ls=":")
         runs = [("new ", t), ("old ", old)]
-    top.set(ylabel="epoch loss", yscale="log", title=title)
+    # Wrapped to the figure's width: a two-layer setup's title is longer than one line.
+    top.set(ylabel="epoch loss", yscale="log", title=textwrap.fill(title, 72))
     top.legend()
     for name, run in runs:
         diff = np.abs(np.subtract(run.impl_loss, run.torch_loss))
@@ -137,11 +156,14 @@ def plot(t: Trajectory, path: Path, title: str, old: Trajectory | None = None) -
         bottom.plot(np.where(diff > 0, diff, np.nan), f"C0{ls}", label=f"{name}|Δloss|")
         bottom.plot(run.max_dw, f"C1{ls}", label=f"{name}max |ΔW|")
         bottom.plot(run.max_db, f"C2{ls}", label=f"{name}max |Δb|")
+    # The tolerances first_parting judges by: a curve above its line has parted from torch.
+    for quantity, colour in (("loss", "C0"), ("W", "C1"), ("b", "C2")):
+        label = f"tolerance {quantity}"
+        bottom.plot(bounds(t, dtype)[quantity], colour, lw=0.8, ls="-.", alpha=0.5, label=label)
     bottom.set(xlabel="epoch", ylabel="divergence from torch", yscale="log")
     bottom.legend(ncol=2 if old is not None else 1, fontsize="small")
     fig.tight_layout()
-    fig.savefig(path, dpi=100, metadata={"Software": None})
-    plt.close(fig)
+    return fig
 
 
 def _strict(value: Any) -> Any:
@@ -354,6 +376,6 @@ def _verify(s: Settings, impl: Subject, out_dir: Path, previous: Subject | None 
         return verdict
     versus = f"{s.impl} (and {s.against})" if s.against else s.impl
     title = f"{versus} vs torch.nn ({what}{s.dtype}, lr {s.lr:g})"
-    plot(traj, out_dir / "verify.png", title, old_traj)
+    plot(traj, out_dir / "verify.png", title, s.dtype, old_traj)
     print(f"wrote {out_dir / 'report.json'} and {out_dir / 'verify.png'}")
     return verdict

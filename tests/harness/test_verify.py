@@ -319,3 +319,36 @@ def test_an_implementation_that_fails_in_its_first_epoch_gets_a_report(
     report = json.loads((tmp_path / "out" / "report.json").read_text())
     assert report["verdict"] == "diverge"
     assert report["trajectory"]["impl_loss"] == []
+
+
+def test_the_picture_shows_its_whole_title_and_the_tolerance_it_judges_by() -> None:
+    from reference.tolerances import tolerance
+    from reference.training import Trajectory
+    from reference.verify import figure
+
+    epochs = 5
+    t = Trajectory(
+        impl_loss=[2.0] * epochs,
+        torch_loss=[2.0] * epochs,
+        max_dw=[1e-7] * epochs,
+        max_db=[1e-7] * epochs,
+        w_scale=[3.0] * epochs,
+        b_scale=[0.5] * epochs,
+    )
+    title = (
+        "scratch.grown vs torch.nn (TwoLayerNetwork(hidden 8, tanh, mean), batch 8, float32, "
+        "lr 0.01)"
+    )
+    fig = figure(t, title, "float32")
+    fig.canvas.draw()
+    top, bottom = fig.axes
+    shown = top.title.get_window_extent()
+    canvas = fig.bbox
+    assert canvas.x0 <= shown.x0
+    assert shown.x1 <= canvas.x1  # not cut at the right edge
+    assert top.title.get_text().replace("\n", " ") == title
+    lines = {line.get_label(): line.get_ydata() for line in bottom.get_lines()}
+    loss, weights = tolerance("float32", "trajectory"), tolerance("float32", "trained weights")
+    assert list(lines["tolerance loss"]) == pytest.approx([loss.atol + loss.rtol * 2.0] * epochs)
+    assert list(lines["tolerance W"]) == pytest.approx([weights.atol + weights.rtol * 3.0] * epochs)
+    assert list(lines["tolerance b"]) == pytest.approx([weights.atol + weights.rtol * 0.5] * epochs)
