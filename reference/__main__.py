@@ -12,8 +12,16 @@ cannot be written, an import error, a contract breach), always with a one-line m
 
 from __future__ import annotations
 
-import argparse
+import os
 import sys
+
+if __name__ == "__main__":
+    # The folder the command runs in may hold submissions (a student's copy.py or random.py):
+    # none may shadow a module of the harness's own process. Implementations are imported in
+    # a process of their own, with this folder on its path (reference.isolation).
+    sys.path[:] = [p for p in sys.path if p not in ("", os.getcwd())]
+
+import argparse
 from collections.abc import Sequence
 from pathlib import Path
 

@@ -126,12 +126,12 @@ class Subject:
         self.started = time.monotonic()
         parent, child = _pipe()
         env = {**os.environ, TOKEN: self.token, "PYTHONUNBUFFERED": "1"}
-        # This package first (the implementation's process imports it), then where the user
-        # ran the harness (a module name is found there, as in the harness's own process); it
-        # runs in a folder of its own, so that no file of the user's shadows the package.
+        # This package first (the implementation's process imports it); it runs in a folder
+        # of its own, and where the user ran the harness comes last on its path (a module
+        # name is found there), so that no file there (a submission named copy.py) shadows
+        # the package or the standard library.
         root = str(Path(__file__).resolve().parent.parent)
-        paths = [root, os.getcwd(), *filter(None, [env.get("PYTHONPATH")])]
-        env["PYTHONPATH"] = os.pathsep.join(paths)
+        env["PYTHONPATH"] = os.pathsep.join([root, *filter(None, [env.get("PYTHONPATH")])])
         if spec.endswith(".py") or Path(spec).is_file():
             if not Path(spec).expanduser().is_file():
                 shutil.rmtree(self.folder, ignore_errors=True)
@@ -151,7 +151,8 @@ class Subject:
             )
         child.close()
         self.conn = parent
-        self.conn.send_bytes(wire.encode({"spec": spec, "run_all": limits.run_all_cells}))
+        asked = {"spec": spec, "run_all": limits.run_all_cells, "folder": os.getcwd()}
+        self.conn.send_bytes(wire.encode(asked))
         self._profile: Profile | None = None
         self._lacks: list[str] = []
         self.module, self.file = "", ""  # what it was imported as, from which file
@@ -419,6 +420,7 @@ def parametrize_with_checks(
 
 def _serve(conn: Connection) -> None:
     asked = wire.decode(conn.recv_bytes())
+    sys.path.append(asked["folder"])
     try:
         impl = load_impl(asked["spec"], asked["run_all"])
     except ImplementationError as exc:

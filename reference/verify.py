@@ -121,9 +121,7 @@ def published_comparison(t: Trajectory) -> list[dict[str, float]]:
     return rows
 
 
-def plot(
-    t: Trajectory, path: Path, title: str, dtype: str, old: Trajectory | None = None
-) -> None:
+def plot(t: Trajectory, path: Path, title: str, dtype: str, old: Trajectory | None = None) -> None:
     fig = figure(t, title, dtype, old)
     import matplotlib.pyplot as plt  # after figure() chose the Agg backend
 

@@ -1,5 +1,5 @@
 """The README's generated sections: the claims table, the divergence register, the
-evaluation and the regression example."""
+evaluation, the regression example and what grading a submission costs."""
 
 from __future__ import annotations
 
@@ -80,11 +80,86 @@ def regression_example() -> str:
     )
 
 
+def _tree_rss(pid: int) -> int:
+    """Resident bytes of a process and all its descendants, read from /proc."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        todo += children.get(current, [])
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+        except OSError:
+            continue
+        rss = re.search(r"VmRSS:\s+(\d+) kB", status)
+        total += int(rss.group(1)) * 1024 if rss else 0
+    return total
+
+
+def _measured(command: list[str], cwd: Path) -> tuple[float, int, int]:
+    """Wall seconds, peak resident bytes (the harness's process and the implementation's,
+    summed, sampled every 50 ms) and exit code of ``python -m reference COMMAND``."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "reference", *command],
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, _tree_rss(process.pid))
+        time.sleep(0.05)
+    return time.perf_counter() - start, peak, process.returncode
+
+
+def grading_costs() -> str:
+    """What one submission costs an autograder: the tutorial's code as a .py (it trains at
+    import) and as a notebook (its training cell left out), each checked alone, then a class
+    of four on this machine's cores."""
+    from reference.reports import stack_versions
+    from tests.grading.notebooks import notebook_of
+
+    tutorial = (README.parent / "tests" / "impls" / "tutorial_verbatim.py").read_text()
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        here = Path(folder)
+        (here / "my_net.py").write_text(tutorial)
+        notebook_of(tutorial, here / "my_notebook.ipynb")
+        for name in ("my_net.py", "my_notebook.ipynb"):
+            seconds, peak, code = _measured(["check", name, "--jobs", "1"], here)
+            rows.append(f"| `check {name}` | {seconds:.1f} s | {peak / 2**20:.0f} MB | {code} |")
+        # (Not copy.py: run from this folder, it would shadow the standard library's copy.)
+        (here / "second.py").write_text(tutorial)
+        notebook_of(tutorial, here / "second.ipynb")
+        four = ["my_net.py", "second.py", "my_notebook.ipynb", "second.ipynb"]
+        seconds, peak, code = _measured(["check", *four, "--format", "json"], here)
+        cores = os.cpu_count()
+        rows.append(
+            f"| a class of 4 (2 `.py`, 2 notebooks), {cores} processes | {seconds:.1f} s "
+            f"({seconds / 4:.1f} s a submission) | {peak / 2**20:.0f} MB | {code} |"
+        )
+    versions = ", ".join(f"{k} {v}" for k, v in stack_versions().items())
+    return (
+        "| run | wall time | peak memory | exit |\n|---|---|---|---|\n"
+        + "\n".join(rows)
+        + f"\n\nMeasured on {cores} cores ({platform.processor() or platform.machine()}); "
+        f"peak memory is the harness's process and the submission's, summed; {versions}.\n"
+    )
+
+
 SECTIONS: dict[str, Callable[[], str]] = {
     "claims": claims_markdown,
     "register": register_markdown,
     "evaluation": _evaluation,
     "regression": regression_example,
+    "grading": grading_costs,
 }
 
 

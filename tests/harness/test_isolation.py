@@ -210,6 +210,11 @@ def test_two_files_of_one_name_get_rows_of_their_own() -> None:
         "b/my_net.py": "b/my_net.py",
         "scratch": "scratch",
     }
+    # A course's download: a folder a student, the same file name in each.
+    assert names(["c/ada/my_net.py", "c/bo/my_net.py"]) == {
+        "c/ada/my_net.py": "ada/my_net.py",
+        "c/bo/my_net.py": "bo/my_net.py",
+    }
 
 
 @pytest.mark.slow
@@ -252,3 +257,24 @@ def test_ctrl_c_prints_what_finished_and_names_the_rest() -> None:
     assert "interrupted: 1 not checked: " + stuck in err
     assert out.splitlines()[1].split()[:4] == ["scratch", "3", "0", "0"]
     assert "Traceback" not in out + err
+
+
+@pytest.mark.slow  # two check commands, a few checks each
+def test_a_file_in_the_folder_check_runs_in_shadows_no_module_of_the_harness(
+    tmp_path: Path,
+) -> None:
+    """A class's folder can hold a submission named copy.py (or random.py): neither the
+    harness's process nor another submission's may import it for the standard library's."""
+    shutil.copy(IMPLS / "tutorial_verbatim.py", tmp_path / "my_net.py")
+    (tmp_path / "copy.py").write_text("raise SystemExit('a submission was imported as copy')\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for spec in ("my_net.py", "my_net"):  # a file, and a module found in that folder
+        run = subprocess.run(
+            [sys.executable, "-m", "reference", "check", spec, "--only", FEW[1]],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert run.returncode == 0, run.stdout + run.stderr
+        assert "1 passed" in run.stderr
