@@ -14,7 +14,9 @@ import sys
 import tomllib
 from pathlib import Path
 
+import junitparser
 import pytest
+import xmlschema
 
 from tests.grading.notebooks import notebook_of
 from tests.paths import CATALOGUE, IMPLS, ROOT
@@ -122,7 +124,7 @@ def test_a_class_is_scored_by_the_scoring_file_with_provenance(
     assert "same code:" not in run.stdout  # gradescope's files, not the table, were written
 
 
-def test_the_cluster_gives_the_pools_verdicts_from_a_plain_install(
+def test_the_cluster_gives_the_pools_verdicts_and_junit_from_a_plain_install(
     installed_site: Path, tmp_path: Path
 ) -> None:
     """The harness installed outside the clone, its workers started from that install."""
@@ -135,6 +137,8 @@ def test_the_cluster_gives_the_pools_verdicts_from_a_plain_install(
         "if __name__ == '__main__':\n"
         "    specs, common = sys.argv[1:], ['--only', 'partials-', '--format', 'json']\n"
         "    main(['check', *specs, *common, '--output', 'pool.json'])\n"
+        "    main(['check', *specs, '--only', 'partials-', '--format', 'junit',\n"
+        "          '--output', 'junit.xml'])\n"
         "    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=':0') as c:\n"
         "        main(['check', *specs, *common, '--output', 'dask.json',\n"
         "              '--executor', c.scheduler_address.replace('tcp', 'dask')])\n"
@@ -163,6 +167,11 @@ def test_the_cluster_gives_the_pools_verdicts_from_a_plain_install(
     pool, dask = verdicts("pool.json"), verdicts("dask.json")
     assert pool == dask
     assert sum(bool(results) for _, _, results in pool.values()) == 8
+    # The same run as JUnit XML, from the plain install: valid against the format's schema.
+    xmlschema.XMLSchema(Path(__file__).parent / "junit.xsd").validate(tmp_path / "junit.xml")
+    suites = list(junitparser.JUnitXml.fromfile(str(tmp_path / "junit.xml")))
+    assert len(suites) == 10
+    assert sum(s.errors for s in suites) == 2  # the two that could not be imported
 
 
 def test_the_example_autograder_runs_as_gradescope_runs_it(
