@@ -86,8 +86,15 @@ def impl_specs(config: pytest.Config) -> list[str]:
     return config.getoption("impl") or [DEFAULT_IMPL]
 
 
+def _xdist_controller(config: pytest.Config) -> bool:
+    """pytest-xdist's controller collects and runs no test (its workers start their own
+    implementation's processes): it starts none."""
+    return bool(getattr(config.option, "numprocesses", None)) and not hasattr(config, "workerinput")
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    impls = {spec: Isolated(spec) for spec in impl_specs(config)}
+    specs = [] if _xdist_controller(config) else impl_specs(config)
+    impls = {spec: Isolated(spec) for spec in specs}
     for spec, impl in impls.items():
         if impl.stopped is not None:
             for other in impls.values():

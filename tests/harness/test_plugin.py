@@ -174,3 +174,22 @@ def test_parametrize_with_checks_on_a_file_that_rewrites_the_harness_still_fails
     result = pytester.runpytest_subprocess("-k", FEW, "-p", "no:randomly", "-q")
     assert result.ret == 1
     result.stdout.fnmatch_lines(["*FAILED*patches_the_harness-partials-Sigmoid-1x1-float64-seed0*"])
+
+
+@pytest.mark.slow  # pytest with two xdist workers
+def test_under_xdist_only_the_workers_start_the_implementation(
+    pytester: pytest.Pytester, elsewhere: Path
+) -> None:
+    """Each import of the implementation writes a line: one per worker, none for the
+    controller, which runs no check."""
+    count = pytester.path / "imports.txt"
+    source = (elsewhere / "my_net.py").read_text()
+    (elsewhere / "counted.py").write_text(
+        f"with open({str(count)!r}, 'a') as _f:\n    _f.write('imported\\n')\n" + source
+    )
+    pytester.makepyfile(test_mine="def test_conformance(impl, check):\n    check(impl)\n")
+    result = pytester.runpytest_subprocess(
+        "--impl", str(elsewhere / "counted.py"), "-k", FEW, "-p", "no:randomly", "-n", "2"
+    )
+    assert result.ret == 0
+    assert count.read_text().count("imported") == 2
