@@ -2,16 +2,22 @@
 
 Hypothesis draws float64 networks in the normal range (|z| <= 10, away from the registered
 edges), derandomized so that a run is reproducible, with no example database: a check run
-from a user's project leaves nothing behind.
+from a user's project leaves nothing behind. The examples are drawn and the implementation
+run on them where it runs (reference.isolation); whether each property holds is decided on
+the harness's side, on what came back, and the first example where it does not is the
+failure.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cache
 from types import ModuleType
+from typing import Any
 
 import numpy as np
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -71,96 +77,114 @@ def _per_element(impl: ModuleType, net: object, a: dict[str, np.ndarray]) -> np.
     return np.asarray(impl.BinaryCrossEntropyLoss().forward(yhat, a["y"]))
 
 
-def loss_is_finite_and_non_negative(impl: ModuleType) -> None:
-    @SETTINGS
-    @given(a=networks())
-    def prop(a: dict[str, np.ndarray]) -> None:
-        loss = _per_element(impl, subject.new_network(impl, a["W"], a["b"]), a)
-        if not (np.all(np.isfinite(loss)) and np.all(loss >= 0)):
-            _fail(f"a per-element loss is negative or not finite: {loss}", "loss", a)
+@dataclass(frozen=True)
+class Property:
+    """A property as two halves, as every check is: ``drive(impl, example)`` makes the
+    implementation's calls on one drawn example and returns what they gave, as data;
+    ``judge(example, data)`` decides, where the implementation never ran, and raises
+    :class:`CheckFailure` when the property does not hold there."""
 
-    prop()
-
-
-def summed_loss_is_the_sum_of_elements(impl: ModuleType) -> None:
-    @SETTINGS
-    @given(a=networks())
-    def prop(a: dict[str, np.ndarray]) -> None:
-        net = subject.new_network(impl, a["W"], a["b"])
-        total = net.forward_loss(a["x"], a["y"])
-        _match(float(total), _per_element(impl, net, a).sum(), "summed loss", "sum order", a)
-
-    prop()
+    examples: Callable[[], st.SearchStrategy[dict[str, np.ndarray]]]
+    drive: Callable[[ModuleType, dict[str, np.ndarray]], dict[str, Any]]
+    judge: Callable[[dict[str, np.ndarray], dict[str, Any]], None]
 
 
-def update_is_weights_minus_lr_times_gradient(impl: ModuleType) -> None:
-    @SETTINGS
-    @given(a=networks(), lr=st.floats(1e-4, 1.0))
-    def prop(a: dict[str, np.ndarray], lr: float) -> None:
-        net = subject.new_network(impl, a["W"], a["b"])
-        grads = subject.network_partials(impl, net, a["x"], a["y"])
-        net.update_weights(a["x"], a["y"], lr)
-        inputs = {**a, "lr": np.array(lr)}
-        expected = a["W"] - lr * grads["dL/dW"]
-        _match(net.linear1.weight, expected, "W after step", "update equation", inputs)
-        expected = a["b"] - lr * grads["dL/db"]
-        _match(net.linear1.bias, expected, "b after step", "update equation", inputs)
-
-    prop()
+def _with_lr() -> st.SearchStrategy[dict[str, np.ndarray]]:
+    return st.tuples(networks(), st.floats(1e-4, 1.0)).map(lambda t: {**t[0], "lr": np.array(t[1])})
 
 
-def loss_falls_along_the_negative_gradient(impl: ModuleType) -> None:
-    @SETTINGS
-    @given(a=networks())
-    def prop(a: dict[str, np.ndarray]) -> None:
-        net = subject.new_network(impl, a["W"], a["b"])
-        before = float(net.forward_loss(a["x"], a["y"]))
-        grads = subject.network_partials(impl, net, a["x"], a["y"])
-        norm2 = float(np.sum(grads["dL/dW"] ** 2) + np.sum(grads["dL/db"] ** 2))
-        assume(norm2 > 1e-6)  # a step on a flat point changes nothing measurable
-        step = 1e-3 / max(1.0, norm2)
-        net.linear1.weight = a["W"] - step * grads["dL/dW"]
-        net.linear1.bias = a["b"] - step * grads["dL/db"]
-        after = float(net.forward_loss(a["x"], a["y"]))
-        # First order: the loss falls by about step * |grad|^2; half of that must show.
-        if not after < before - 0.5 * step * norm2:
-            _fail(
-                f"a step of {step:.3g} along the negative gradient moved the loss from "
-                f"{before!r} to {after!r}; it should fall by about {step * norm2:.3g}",
-                "dL/dW",
-                a,
-            )
-
-    prop()
+def _finite_drive(impl: ModuleType, a: dict[str, np.ndarray]) -> dict[str, Any]:
+    return {"loss": _per_element(impl, subject.new_network(impl, a["W"], a["b"]), a)}
 
 
-def loss_is_least_where_prediction_equals_label(impl: ModuleType) -> None:
+def _finite_judge(a: dict[str, np.ndarray], got: dict[str, Any]) -> None:
+    loss = np.asarray(got["loss"])
+    if not (np.all(np.isfinite(loss)) and np.all(loss >= 0)):
+        _fail(f"a per-element loss is negative or not finite: {loss}", "loss", a)
+
+
+def _sum_drive(impl: ModuleType, a: dict[str, np.ndarray]) -> dict[str, Any]:
+    net = subject.new_network(impl, a["W"], a["b"])
+    total = float(net.forward_loss(a["x"], a["y"]))
+    return {"total": total, "elements": _per_element(impl, net, a)}
+
+
+def _sum_judge(a: dict[str, np.ndarray], got: dict[str, Any]) -> None:
+    elements = np.asarray(got["elements"])
+    _match(got["total"], elements.sum(), "summed loss", "sum order", a)
+
+
+def _update_drive(impl: ModuleType, a: dict[str, np.ndarray]) -> dict[str, Any]:
+    net = subject.new_network(impl, a["W"], a["b"])
+    grads = subject.network_partials(impl, net, a["x"], a["y"])
+    net.update_weights(a["x"], a["y"], float(a["lr"]))
+    return {**grads, "W": net.linear1.weight, "b": net.linear1.bias}
+
+
+def _update_judge(a: dict[str, np.ndarray], got: dict[str, Any]) -> None:
+    lr = float(a["lr"])
+    _match(got["W"], a["W"] - lr * got["dL/dW"], "W after step", "update equation", a)
+    _match(got["b"], a["b"] - lr * got["dL/db"], "b after step", "update equation", a)
+
+
+def _descent_step(grads: dict[str, Any]) -> tuple[float, float]:
+    """|grad|^2 and a step small enough for the first order to hold."""
+    norm2 = float(np.sum(np.asarray(grads["dL/dW"]) ** 2) + np.sum(np.asarray(grads["dL/db"]) ** 2))
+    return norm2, 1e-3 / max(1.0, norm2)
+
+
+def _descent_drive(impl: ModuleType, a: dict[str, np.ndarray]) -> dict[str, Any]:
+    net = subject.new_network(impl, a["W"], a["b"])
+    before = float(net.forward_loss(a["x"], a["y"]))
+    grads = subject.network_partials(impl, net, a["x"], a["y"])
+    _, step = _descent_step(grads)
+    net.linear1.weight = a["W"] - step * grads["dL/dW"]
+    net.linear1.bias = a["b"] - step * grads["dL/db"]
+    after = float(net.forward_loss(a["x"], a["y"]))
+    return {"before": before, "after": after, **grads}
+
+
+def _descent_judge(a: dict[str, np.ndarray], got: dict[str, Any]) -> None:
+    norm2, step = _descent_step(got)
+    if norm2 <= 1e-6:  # a step on a flat point changes nothing measurable
+        return
+    before, after = got["before"], got["after"]
+    # First order: the loss falls by about step * |grad|^2; half of that must show.
+    if not after < before - 0.5 * step * norm2:
+        _fail(
+            f"a step of {step:.3g} along the negative gradient moved the loss from "
+            f"{before!r} to {after!r}; it should fall by about {step * norm2:.3g}",
+            "dL/dW",
+            a,
+        )
+
+
+def _soft_labels() -> st.SearchStrategy[dict[str, np.ndarray]]:
+    inside = hnp.arrays(np.float64, 5, elements=st.floats(0.001, 0.999))
+    return st.fixed_dictionaries({"yhat": inside, "y": inside})
+
+
+def _least_drive(impl: ModuleType, a: dict[str, np.ndarray]) -> dict[str, Any]:
+    loss = impl.BinaryCrossEntropyLoss()
+    return {
+        "at yhat": np.asarray(loss.forward(a["yhat"], a["y"])),
+        "at y": np.asarray(loss.forward(a["y"], a["y"])),
+    }
+
+
+def _least_judge(a: dict[str, np.ndarray], got: dict[str, Any]) -> None:
     """Gibbs' inequality: per element, BCE(yhat, y) >= BCE(y, y), soft labels included."""
-
-    @SETTINGS
-    @given(
-        yhat=hnp.arrays(np.float64, 5, elements=st.floats(0.001, 0.999)),
-        y=hnp.arrays(np.float64, 5, elements=st.floats(0.001, 0.999)),
-    )
-    def prop(yhat: np.ndarray, y: np.ndarray) -> None:
-        loss = impl.BinaryCrossEntropyLoss()
-        at_yhat, at_y = np.asarray(loss.forward(yhat, y)), np.asarray(loss.forward(y, y))
-        if not np.all(at_yhat >= at_y - 1e-12):
-            _fail(
-                f"BCE(yhat, y) = {at_yhat} is below BCE(y, y) = {at_y}",
-                "loss",
-                {"yhat": yhat, "y": y},
-            )
-
-    prop()
+    at_yhat, at_y = np.asarray(got["at yhat"]), np.asarray(got["at y"])
+    if not np.all(at_yhat >= at_y - 1e-12):
+        _fail(f"BCE(yhat, y) = {at_yhat} is below BCE(y, y) = {at_y}", "loss", a)
 
 
-PROPERTIES: dict[str, Callable[[ModuleType], None]] = {
-    "loss-finite-non-negative": loss_is_finite_and_non_negative,
-    "summed-loss-is-sum": summed_loss_is_the_sum_of_elements,
-    "update-is-w-minus-lr-grad": update_is_weights_minus_lr_times_gradient,
-    "loss-falls-along-gradient": loss_falls_along_the_negative_gradient,
-    "loss-least-at-label": loss_is_least_where_prediction_equals_label,
+PROPERTIES: dict[str, Property] = {
+    "loss-finite-non-negative": Property(networks, _finite_drive, _finite_judge),
+    "summed-loss-is-sum": Property(networks, _sum_drive, _sum_judge),
+    "update-is-w-minus-lr-grad": Property(_with_lr, _update_drive, _update_judge),
+    "loss-falls-along-gradient": Property(networks, _descent_drive, _descent_judge),
+    "loss-least-at-label": Property(_soft_labels, _least_drive, _least_judge),
 }
 
 
@@ -221,94 +245,132 @@ def _steps(
     return out
 
 
-def batch_of_one_is_the_sample(impl: ModuleType) -> None:
+def _batch_of_one_drive(impl: ModuleType, a: dict[str, np.ndarray]) -> dict[str, Any]:
+    one = {"x": a["x"][:1], "y": a["y"][:1]}
+    return {
+        "batched": _steps(impl, a, **one),
+        "single": _steps(impl, a, x=one["x"][0], y=one["y"][0]),
+    }
+
+
+def _batch_of_one_judge(a: dict[str, np.ndarray], got: dict[str, Any]) -> None:
     """A batch of one sample, (1, features), gives the per-sample call's loss and step."""
-
-    @SETTINGS
-    @given(a=two_layer_networks())
-    def prop(a: dict[str, np.ndarray]) -> None:
-        one = {"x": a["x"][:1], "y": a["y"][:1]}
-        batched = _steps(impl, a, **one)
-        single = _steps(impl, a, x=one["x"][0], y=one["y"][0])
-        for quantity, value in single.items():
-            _two_layer_match(batched[quantity], value, f"{quantity} (batch of one)", a)
-
-    prop()
+    for quantity, value in got["single"].items():
+        _two_layer_match(got["batched"][quantity], value, f"{quantity} (batch of one)", a)
 
 
-def mean_is_the_sum_over_n(impl: ModuleType) -> None:
+def _mean_drive(impl: ModuleType, a: dict[str, np.ndarray]) -> dict[str, Any]:
+    n = a["y"].size
+    return {
+        "mean": _steps(impl, a, reduction=np.array("mean")),
+        "sum": _steps(impl, a, reduction=np.array("sum"), lr=np.array(float(a["lr"]) / n)),
+    }
+
+
+def _mean_judge(a: dict[str, np.ndarray], got: dict[str, Any]) -> None:
     """With reduction "mean" the loss is the sum's over N (batch x outputs), and a step at
     lr is the sum's step at lr / N."""
-
-    @SETTINGS
-    @given(a=two_layer_networks())
-    def prop(a: dict[str, np.ndarray]) -> None:
-        n = a["y"].size
-        mean = _steps(impl, a, reduction=np.array("mean"))
-        total = _steps(impl, a, reduction=np.array("sum"), lr=np.array(float(a["lr"]) / n))
-        _two_layer_match(float(mean["loss"]) * n, float(total["loss"]), "loss (mean x N)", a)
-        for quantity in ("W1 after step", "b1 after step", "W2 after step", "b2 after step"):
-            _two_layer_match(mean[quantity], total[quantity], f"{quantity} (mean)", a)
-
-    prop()
+    n, mean, total = a["y"].size, got["mean"], got["sum"]
+    _two_layer_match(float(mean["loss"]) * n, float(total["loss"]), "loss (mean x N)", a)
+    for quantity in ("W1 after step", "b1 after step", "W2 after step", "b2 after step"):
+        _two_layer_match(mean[quantity], total[quantity], f"{quantity} (mean)", a)
 
 
-def batch_gradient_is_the_sum_of_samples(impl: ModuleType) -> None:
+def _batch_sum_drive(impl: ModuleType, a: dict[str, np.ndarray]) -> dict[str, Any]:
+    a = {**a, "reduction": np.array("sum")}
+    singles = [_steps(impl, a, x=x, y=y) for x, y in zip(a["x"], a["y"], strict=True)]
+    return {"batch": _steps(impl, a), "singles": singles}
+
+
+def _batch_sum_judge(a: dict[str, np.ndarray], got: dict[str, Any]) -> None:
     """Under the sum, a batch's step moves each parameter by the sum of what each sample's
     step alone (from the same weights) moves it by: the batch axis is summed for the
     parameters, and only for them."""
-
-    @SETTINGS
-    @given(a=two_layer_networks())
-    def prop(a: dict[str, np.ndarray]) -> None:
-        a = {**a, "reduction": np.array("sum")}
-        batch = _steps(impl, a)
-        moved = {q: 0.0 for q in batch if q != "loss"}
-        for x, y in zip(a["x"], a["y"], strict=True):
-            single = _steps(impl, a, x=x, y=y)
-            for q in moved:
-                moved[q] = moved[q] + (a[q.split()[0]] - single[q])
-        # Each move is read off as W - W', a few ulps of W each: the update equation's table.
-        for q, total in moved.items():
-            move = a[q.split()[0]] - batch[q]
-            _two_layer_match(move, total, f"{q} (batch against its samples)", a, "update equation")
-
-    prop()
+    a = {**a, "reduction": np.array("sum")}
+    batch = got["batch"]
+    moved = {q: 0.0 for q in batch if q != "loss"}
+    for single in got["singles"]:
+        for q in moved:
+            moved[q] = moved[q] + (a[q.split()[0]] - np.asarray(single[q]))
+    # Each move is read off as W - W', a few ulps of W each: the update equation's table.
+    for q, total in moved.items():
+        move = a[q.split()[0]] - np.asarray(batch[q])
+        _two_layer_match(move, total, f"{q} (batch against its samples)", a, "update equation")
 
 
-TWO_LAYER_PROPERTIES: dict[str, Callable[[ModuleType], None]] = {
-    "batch-of-one-is-the-sample": batch_of_one_is_the_sample,
-    "mean-is-sum-over-n": mean_is_the_sum_over_n,
-    "batch-step-is-sum-of-samples": batch_gradient_is_the_sum_of_samples,
+TWO_LAYER_PROPERTIES: dict[str, Property] = {
+    "batch-of-one-is-the-sample": Property(
+        two_layer_networks, _batch_of_one_drive, _batch_of_one_judge
+    ),
+    "mean-is-sum-over-n": Property(two_layer_networks, _mean_drive, _mean_judge),
+    "batch-step-is-sum-of-samples": Property(
+        two_layer_networks, _batch_sum_drive, _batch_sum_judge
+    ),
 }
 
 
 # A network's properties, by its kind (reference.records.Network.kind).
-BY_NETWORK: dict[str, dict[str, Callable[[ModuleType], None]]] = {
+BY_NETWORK: dict[str, dict[str, Property]] = {
     "tutorial": PROPERTIES,
     "two-layer": TWO_LAYER_PROPERTIES,
 }
 
 
-def _check(check_id: str, needs: tuple[str, ...], prop: Callable[[ModuleType], None]) -> Check:
-    """A property runs whole where the implementation runs (hypothesis draws and shrinks
-    there); its failure comes back as data: the message, layer and quantity."""
+def drawn(
+    prop: Property, impl: ModuleType | None
+) -> list[tuple[dict[str, np.ndarray], dict[str, Any] | None]]:
+    """Every example hypothesis draws, with what the implementation gave on it (None for
+    ``impl=None``: the examples alone). Derandomized, and with a body that decides nothing,
+    the same examples are drawn each run, in either process. An exception the
+    implementation raises ends the drive: its failure, shrunk by hypothesis."""
+    seen: list[tuple[dict[str, np.ndarray], dict[str, Any] | None]] = []
 
-    def drive(impl: ModuleType) -> dict[str, str] | None:
-        try:
-            prop(impl)
-        except CheckFailure as failure:
-            return {"message": str(failure), "layer": failure.layer, "quantity": failure.quantity}
-        return None
+    @SETTINGS
+    @given(example=prop.examples())
+    def run(example: dict[str, np.ndarray]) -> None:
+        seen.append((example, prop.drive(impl, example) if impl is not None else None))
 
-    def judge(failure: dict[str, str] | None) -> None:
-        if failure is not None:
-            raise CheckFailure(failure["message"], failure["layer"], failure["quantity"])
+    run()
+    return seen
 
-    return Check(check_id, needs, drive, judge)
+
+@cache
+def _examples(name: str, prop: Property) -> tuple[dict[str, np.ndarray], ...]:
+    return tuple(example for example, _ in drawn(prop, None))
+
+
+def decided(name: str, prop: Property, seen: list[list[Any]]) -> None:
+    """The property judged on this side's own draw of the examples, in order, each with what
+    the implementation gave on it; the first where it does not hold fails the check. What
+    came back must be for exactly those examples: fewer, or others, are not a pass."""
+    examples = _examples(name, prop)
+    same = len(seen) == len(examples) and all(
+        set(theirs) == set(ours) and all(np.array_equal(theirs[k], ours[k]) for k in ours)
+        for (theirs, _), ours in zip(seen, examples, strict=False)
+    )
+    if not same:
+        raise CheckFailure(
+            f"property {name}: the implementation's process sent back {len(seen)} examples "
+            f"that are not the {len(examples)} drawn",
+            "",
+            "examples",
+        )
+    for example, (_, got) in zip(examples, seen, strict=True):
+        prop.judge(example, got)
+
+
+def _check(check_id: str, needs: tuple[str, ...], name: str, prop: Property) -> Check:
+    """A property's examples are drawn and run where the implementation runs; whether it
+    holds is decided here, on this side's own draw and what came back."""
+    return Check(
+        check_id,
+        needs,
+        lambda impl: [list(pair) for pair in drawn(prop, impl)],
+        lambda seen: decided(name, prop, seen),
+    )
 
 
 def generate(ctx: Context) -> Iterator[Check]:
     for record, network in ctx.networks:
         for name, prop in BY_NETWORK[network.kind].items():
-            yield _check(f"property-{name}", record.needs, prop)
+            yield _check(f"property-{name}", record.needs, name, prop)

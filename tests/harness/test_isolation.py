@@ -278,3 +278,24 @@ def test_a_file_in_the_folder_check_runs_in_shadows_no_module_of_the_harness(
         )
         assert run.returncode == 0, run.stdout + run.stderr
         assert "1 passed" in run.stderr
+
+
+@pytest.mark.slow  # the update property's 40 examples, in the implementation's process
+def test_a_property_is_decided_here_on_its_own_draw_of_the_examples() -> None:
+    """The implementation's process sends back what it gave on each example; a process that
+    sends back no example (or others) fails, and the slip behind it is caught."""
+    honest = run_apart(
+        str(CATALOGUE / "update_lr_squared.py"),
+        select=lambda i: i == "property-update-is-w-minus-lr-grad",
+    )
+    faking = _apart("fakes_the_properties", QUICK)  # FEW: none of the properties
+    faked = run_apart(
+        str(HOSTILE / "fakes_the_properties.py"),
+        select=lambda i: i == "property-update-is-w-minus-lr-grad",
+        limits=QUICK,
+    )
+    # Hypothesis's first example is all zeros: W does not move, b moves by lr * lr * dL/db.
+    assert [(r.status, r.quantity) for r in honest.results] == [(Status.FAILED, "b after step")]
+    assert [(r.status, r.quantity) for r in faked.results] == [(Status.FAILED, "examples")]
+    assert "sent back 0 examples that are not the 40 drawn" in faked.results[0].message
+    assert faking.stopped is None
