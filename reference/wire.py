@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import json
 import math
+import warnings
 from typing import Any
 
 import numpy as np
@@ -86,7 +87,11 @@ def _decode(obj: Any) -> Any:
         shape = tuple(int(n) for n in obj["shape"])
         data = np.frombuffer(base64.b64decode(obj["bytes"]), dtype=dtype)
         array = data.reshape(shape).copy()
-        return np.asmatrix(array) if obj.get("subclass") == "matrix" else array
+        if obj.get("subclass") != "matrix":
+            return array
+        with warnings.catch_warnings():  # np.matrix's notice is for whoever chose it
+            warnings.simplefilter("ignore", PendingDeprecationWarning)
+            return np.asmatrix(array)
     raise WireError(f"not data: {str(obj)[:80]}")
 
 

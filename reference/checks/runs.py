@@ -32,12 +32,27 @@ def _initial_weights(
     """The network draws W then b of each Linear in turn with np.random.randn under the
     global seed, as float32."""
 
-    def drive(impl: ModuleType) -> Arrays:
+    def drive(impl: ModuleType) -> dict[str, Any]:
         np.random.seed(seed)
         net = getattr(impl, network.class_name)(*shape)
-        return {k: np.array(v, copy=True, subok=True) for k, v in network.params(net).items()}
+        params = network.params(net)
+        return {
+            "values": {k: np.array(v, copy=True, subok=True) for k, v in params.items()},
+            "types": {k: f"{type(v).__module__}.{type(v).__qualname__}" for k, v in params.items()},
+        }
 
-    def judge(got: Arrays) -> None:
+    def judge(drawn: dict[str, Any]) -> None:
+        got: Arrays = drawn["values"]
+        for name, kind in drawn["types"].items():
+            # The checks that follow give the network plain arrays: only here is its own
+            # type seen (np.matrix's * and @ give other shapes than the tutorial's).
+            if kind != "numpy.ndarray":
+                raise CheckFailure(
+                    f"{record.name} initial {name} is a {kind}, not a NumPy array "
+                    "(numpy.ndarray), as the tutorial's np.random.randn(...).astype(np.float32)",
+                    record.name,
+                    f"initial {name}",
+                )
         np.random.seed(seed)
         expected = {}
         for suffix, (fan_in, fan_out) in zip(

@@ -299,3 +299,15 @@ def test_a_property_is_decided_here_on_its_own_draw_of_the_examples() -> None:
     assert [(r.status, r.quantity) for r in faked.results] == [(Status.FAILED, "examples")]
     assert "sent back 0 examples that are not the 40 drawn" in faked.results[0].message
     assert faking.stopped is None
+
+
+def test_weights_held_as_np_matrix_are_named_not_converted() -> None:
+    """Every later check gives the network plain arrays; its initial weights are its own,
+    and np.matrix (whose * and @ give the tutorial's code other shapes) is said."""
+    apart = run_apart(
+        str(IMPLS / "matrix_weights.py"), select=lambda i: i == "initial-weights-3x4-seed0"
+    )
+    (result,) = apart.results
+    assert result.status == Status.FAILED
+    assert result.quantity == "initial W"
+    assert "is a numpy.matrix, not a NumPy array" in result.message
