@@ -8,12 +8,14 @@ import numpy as np
 import pytest
 
 from reference.checks import all_checks, result_of
-from reference.checks.sequences import program
+from reference.checks.sequences import _sequence, program
 from reference.records.grown import ACTIVATIONS, TWO_LAYER
 from reference.records.tutorial import NETWORK
 from reference.results import Result, Status
 from reference.subject import load_impl
-from tests.paths import CATALOGUE
+from tests.paths import CATALOGUE, IMPLS
+
+PATHS = ("two-calls",)  # the tutorial's own step: forward_loss, then update_weights
 
 
 def _sequences(spec: str) -> list[Result]:
@@ -91,3 +93,25 @@ def test_the_two_layer_network_gets_sequences_of_its_own_on_batches() -> None:
     results = _sequences("scratch.grown")
     assert any(r.check.startswith("sequence-TwoLayerNetwork-") for r in results)
     assert not [r.message for r in results if r.failed][:1]
+
+
+@pytest.mark.slow  # two sequences of 30 calls, judged
+@pytest.mark.parametrize("correct", ["factored_denominator", "keras_eps_clip"])
+def test_a_right_formula_at_an_ill_conditioned_point_passes_as_close_as_a_correct_one(
+    correct: str,
+) -> None:
+    """Seed 15 (beyond the default budget): a step at lr 3.4 with a logit near 7, where the
+    tutorial's own b is 196 float32 ulps from the exact value and torch's 23; these right
+    formulas, 1250, had failed. The farther of torch and the tutorial is the yardstick."""
+    impl = load_impl(str(IMPLS / "correct" / f"{correct}.py"))
+    check = _sequence(
+        "sequence-MyNetwork-float32-seed15", NETWORK, 15, "float32", PATHS, "tutorial"
+    )
+    result = result_of(check, check.driven(impl))
+    assert not result.failed, result.message[:600]
+    # A wrong dtype is not rescued however near its numbers (a step that upcasts the weights).
+    slip = load_impl(str(CATALOGUE / "dtype_update_upcasts.py"))
+    check = _sequence("sequence-MyNetwork-float32-seed2", NETWORK, 2, "float32", PATHS, "tutorial")
+    upcast = result_of(check, check.driven(slip))
+    assert upcast.status == Status.FAILED
+    assert "in dtype" in upcast.message
