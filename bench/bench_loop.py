@@ -16,12 +16,14 @@ import numpy as np
 import pytest
 import torch
 
+import scratch.compiled
 from bench.cases import (
     DTYPE,
     IMPLEMENTATIONS,
     LR,
     compiled_epoch,
     problem,
+    recurrence_epoch,
     stacked,
     to_device,
     torch_step,
@@ -146,7 +148,21 @@ def bench_epoch_compiled_loop(benchmark: Any, n: int) -> None:
         shape,
         samples=n,
         first_call_s=time.perf_counter() - start,
+        transcendentals=scratch.compiled.TRANSCENDENTALS,
     )
+    check(benchmark.pedantic(epoch, args=(xs, ys), rounds=20, warmup_rounds=1))
+
+
+@pytest.mark.parametrize("n", EPOCH_SAMPLES, ids=[f"{n}samples" for n in EPOCH_SAMPLES])
+def bench_epoch_floor_recurrence(benchmark: Any, n: int) -> None:
+    """The floor of an epoch: the recurrence alone, without exp, log or division."""
+    benchmark.group = f"epoch of {n} samples"
+    shape = (IN_FEATURES, OUT_FEATURES)
+    weight, bias, data = problem(*shape, n_samples=n)
+    epoch = recurrence_epoch(weight, bias)
+    xs, ys = stacked(data)
+    epoch(xs[:1], ys[:1])  # compiled (or loaded) before timing
+    info(benchmark, "floor: recurrence", "cpu", shape, samples=n)
     check(benchmark.pedantic(epoch, args=(xs, ys), rounds=20, warmup_rounds=1))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numba
 import numpy as np
 import torch
 
@@ -67,6 +68,35 @@ def compiled_epoch(
     samples stacked once into X and Y (as a loader would hand them over)."""
     net = new_network(scratch.compiled, weight, bias)
     return lambda xs, ys: float(net.train_epoch(xs, ys, LR).sum())
+
+
+@numba.njit(cache=True, fastmath={"reassoc", "contract"})
+def _recurrence(weight, bias, xs, ys, step):
+    n_out, n_in = weight.shape
+    zs = np.empty((xs.shape[0], n_out), bias.dtype)
+    for k in range(xs.shape[0]):
+        for i in range(n_out):
+            z = bias[i]
+            for j in range(n_in):
+                z += weight[i, j] * xs[k, j]
+            zs[k, i] = z
+        for i in range(n_out):
+            g = (zs[k, i] - ys[k, i]) * step
+            for j in range(n_in):
+                weight[i, j] += g * xs[k, j]
+            bias[i] += g
+    return zs
+
+
+def recurrence_epoch(
+    weight: np.ndarray, bias: np.ndarray
+) -> Callable[[np.ndarray, np.ndarray], float]:
+    """The floor of the epoch loop: the per-sample recurrence (each sample's z from the
+    weights its predecessor left, then its update) with no exp, log or division, as
+    scratch.compiled's loop has it; what no implementation of the step can beat."""
+    weight, bias = weight.copy(), bias.copy()
+    step = DTYPE(-LR)
+    return lambda xs, ys: float(_recurrence(weight, bias, xs, ys, step).sum())
 
 
 def stacked(data: Data) -> tuple[np.ndarray, np.ndarray]:

@@ -24,6 +24,7 @@ IMPLS = (
     "torch-cuda",
 )
 FLOORS = ("floor: copy W", "floor: numpy call")
+RECURRENCE = "floor: recurrence"  # an epoch's loop without exp, log or division
 
 
 def medians(report: dict[str, Any]) -> dict[str, dict[str, float]]:
@@ -85,9 +86,10 @@ def other_tables(groups: dict[str, dict[str, float]]) -> list[str]:
         "| run | "
         + " | ".join(f"{i} ms" for i in names)
         + " | tutorial / torch | stable / torch | compiled-epoch / torch"
-        + " | compiled-epoch / jax-scan | compiled-epoch µs a sample |"
+        + " | compiled-epoch / jax-scan | jax-scan / compiled-epoch"
+        + " | compiled-epoch / its floor | compiled-epoch ns a sample |"
     ]
-    lines.append("|" + "---|" * (len(names) + 6))
+    lines.append("|" + "---|" * (len(names) + 8))
     for group, m in groups.items():
         if group.startswith("step "):
             continue
@@ -101,7 +103,9 @@ def other_tables(groups: dict[str, dict[str, float]]) -> list[str]:
             + " | ".join(cells)
             + f" | {m['tutorial'] / torch_cpu:.2f} | {m['stable'] / torch_cpu:.3f}"
             + f" | {epoch / torch_cpu:.4f} | {epoch / m.get('jax-scan', float('nan')):.2f}"
-            + f" | {epoch / samples * 1e6:.3f} |"
+            + f" | {m.get('jax-scan', float('nan')) / epoch:.2f}"
+            + f" | {epoch / m.get(RECURRENCE, float('nan')):.2f}"
+            + f" | {epoch / samples * 1e9:.0f} |"
         )
     return lines
 
