@@ -1,11 +1,12 @@
 """Properties that hold for any correct implementation, over random shapes, weights and labels.
 
-Hypothesis draws float64 networks in the normal range (|z| <= 10, away from the registered
-edges), derandomized so that a run is reproducible, with no example database: a check run
-from a user's project leaves nothing behind. The examples are drawn and the implementation
-run on them where it runs (reference.isolation); whether each property holds is decided on
-the harness's side, on what came back, and the first example where it does not is the
-failure.
+Each property's examples are drawn from its seed (numpy's PCG64, as the generated sequences
+are), so that the implementation's process and the harness's draw the same ones: float64
+networks in the normal range (|z| <= 10, away from the registered edges), the first example
+all zeros, as hypothesis would try first. The
+implementation runs on them where it runs (reference.isolation); whether each property holds
+is decided on the harness's side, on its own draw and what came back, the first example where
+it does not being the failure.
 """
 
 from __future__ import annotations
@@ -17,38 +18,41 @@ from types import ModuleType
 from typing import Any
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from hypothesis.extra import numpy as hnp
 
 from reference import subject
 from reference.checks.base import Check, Context
 from reference.compare import CheckFailure, mismatch
 from reference.records import ACTIVATIONS, REDUCTIONS
 
-SETTINGS = settings(
-    max_examples=40,
-    derandomize=True,
-    deadline=None,
-    database=None,
-    print_blob=True,
-    suppress_health_check=list(HealthCheck),
-)
+EXAMPLES = 40  # a property's examples, as hypothesis's max_examples had them
 F64 = np.dtype(np.float64)
 
 
-@st.composite
-def networks(draw: st.DrawFn) -> dict[str, np.ndarray]:
+Example = dict[str, np.ndarray]
+Draw = Callable[[np.random.Generator, bool], Example]  # a generator; the all-zero example?
+
+
+def _unit(rng: np.random.Generator, zero: bool, *shape: int) -> np.ndarray:
+    """Values in [-1, 1], uniform; all zero for the first example."""
+    return np.zeros(shape) if zero else rng.uniform(-1, 1, shape)
+
+
+def networks(rng: np.random.Generator, zero: bool) -> Example:
     """W in [-2, 2], b in [-2, 2], x in [-1, 1] with at most 4 inputs: |z| <= 10."""
-    n_in = draw(st.integers(1, 4))
-    n_out = draw(st.integers(1, 6))
-    unit = st.floats(-1, 1, allow_nan=False)
+    n_in, n_out = (1, 1) if zero else (int(rng.integers(1, 5)), int(rng.integers(1, 7)))
     return {
-        "W": 2 * draw(hnp.arrays(np.float64, (n_out, n_in), elements=unit)),
-        "b": 2 * draw(hnp.arrays(np.float64, n_out, elements=unit)),
-        "x": draw(hnp.arrays(np.float64, n_in, elements=unit)),
-        "y": draw(hnp.arrays(np.float64, n_out, elements=st.floats(0, 1))),
+        "W": 2 * _unit(rng, zero, n_out, n_in),
+        "b": 2 * _unit(rng, zero, n_out),
+        "x": _unit(rng, zero, n_in),
+        "y": np.abs(_unit(rng, zero, n_out)),
     }
+
+
+def drawn_examples(draw: Draw, seed: int) -> list[Example]:
+    """A property's examples from its seed: the all-zero one (the simplest, as hypothesis
+    tries first), then uniform draws; the same in every process."""
+    rng = np.random.default_rng([20261202, seed])
+    return [draw(rng, k == 0) for k in range(EXAMPLES)]
 
 
 def _fail(message: str, quantity: str, a: dict[str, np.ndarray], layer: str = "MyNetwork") -> None:
@@ -84,13 +88,15 @@ class Property:
     ``judge(example, data)`` decides, where the implementation never ran, and raises
     :class:`CheckFailure` when the property does not hold there."""
 
-    examples: Callable[[], st.SearchStrategy[dict[str, np.ndarray]]]
+    examples: Draw
     drive: Callable[[ModuleType, dict[str, np.ndarray]], dict[str, Any]]
     judge: Callable[[dict[str, np.ndarray], dict[str, Any]], None]
 
 
-def _with_lr() -> st.SearchStrategy[dict[str, np.ndarray]]:
-    return st.tuples(networks(), st.floats(1e-4, 1.0)).map(lambda t: {**t[0], "lr": np.array(t[1])})
+def _with_lr(rng: np.random.Generator, zero: bool) -> Example:
+    """A network and a rate in [1e-4, 1], log-uniform."""
+    lr = 1e-4 if zero else float(10 ** rng.uniform(-4, 0))
+    return {**networks(rng, zero), "lr": np.array(lr)}
 
 
 def _finite_drive(impl: ModuleType, a: dict[str, np.ndarray]) -> dict[str, Any]:
@@ -159,9 +165,11 @@ def _descent_judge(a: dict[str, np.ndarray], got: dict[str, Any]) -> None:
         )
 
 
-def _soft_labels() -> st.SearchStrategy[dict[str, np.ndarray]]:
-    inside = hnp.arrays(np.float64, 5, elements=st.floats(0.001, 0.999))
-    return st.fixed_dictionaries({"yhat": inside, "y": inside})
+def _soft_labels(rng: np.random.Generator, zero: bool) -> Example:
+    """Predictions and labels in [0.001, 0.999], five each (the first at the ends)."""
+    if zero:
+        return {"yhat": np.full(5, 0.001), "y": np.full(5, 0.999)}
+    return {"yhat": rng.uniform(0.001, 0.999, 5), "y": rng.uniform(0.001, 0.999, 5)}
 
 
 def _least_drive(impl: ModuleType, a: dict[str, np.ndarray]) -> dict[str, Any]:
@@ -191,30 +199,24 @@ PROPERTIES: dict[str, Property] = {
 # --- the two-layer network (reference.records.grown) ----------------------------------------
 
 
-@st.composite
-def two_layer_networks(draw: st.DrawFn) -> dict[str, np.ndarray]:
+def two_layer_networks(rng: np.random.Generator, zero: bool) -> Example:
     """A float64 two-layer network in the normal range, a batch of 1 to 5 samples, and one
     of its activations and reductions."""
-    n_in, n_hidden, n_out = (
-        draw(st.integers(1, 4)),
-        draw(st.integers(1, 5)),
-        draw(st.integers(1, 3)),
-    )
-    batch = draw(st.integers(1, 5))
-    unit = st.floats(-1, 1, allow_nan=False)
-
-    def arr(*shape: int, scale: float = 1.0) -> np.ndarray:
-        return scale * draw(hnp.arrays(np.float64, shape, elements=unit))
-
+    if zero:
+        n_in = n_hidden = n_out = batch = 1
+    else:
+        n_in, n_hidden, n_out = (int(rng.integers(1, k)) for k in (5, 6, 4))
+        batch = int(rng.integers(1, 6))
+    activations = tuple(ACTIVATIONS)
     return {
-        "W1": arr(n_hidden, n_in, scale=2),
-        "b1": arr(n_hidden),
-        "W2": arr(n_out, n_hidden, scale=2),
-        "b2": arr(n_out),
-        "x": arr(batch, n_in),
-        "y": draw(hnp.arrays(np.float64, (batch, n_out), elements=st.floats(0, 1))),
-        "activation": np.array(draw(st.sampled_from(tuple(ACTIVATIONS)))),
-        "reduction": np.array(draw(st.sampled_from(REDUCTIONS))),
+        "W1": 2 * _unit(rng, zero, n_hidden, n_in),
+        "b1": _unit(rng, zero, n_hidden),
+        "W2": 2 * _unit(rng, zero, n_out, n_hidden),
+        "b2": _unit(rng, zero, n_out),
+        "x": _unit(rng, zero, batch, n_in),
+        "y": np.abs(_unit(rng, zero, batch, n_out)),
+        "activation": np.array(activations[int(rng.integers(len(activations)))]),
+        "reduction": np.array(REDUCTIONS[int(rng.integers(len(REDUCTIONS)))]),
         "lr": np.array(0.1),
     }
 
@@ -314,59 +316,54 @@ BY_NETWORK: dict[str, dict[str, Property]] = {
     "tutorial": PROPERTIES,
     "two-layer": TWO_LAYER_PROPERTIES,
 }
-
-
-def drawn(
-    prop: Property, impl: ModuleType | None
-) -> list[tuple[dict[str, np.ndarray], dict[str, Any] | None]]:
-    """Every example hypothesis draws, with what the implementation gave on it (None for
-    ``impl=None``: the examples alone). Derandomized, and with a body that decides nothing,
-    the same examples are drawn each run, in either process. An exception the
-    implementation raises ends the drive: its failure, shrunk by hypothesis."""
-    seen: list[tuple[dict[str, np.ndarray], dict[str, Any] | None]] = []
-
-    @SETTINGS
-    @given(example=prop.examples())
-    def run(example: dict[str, np.ndarray]) -> None:
-        seen.append((example, prop.drive(impl, example) if impl is not None else None))
-
-    run()
-    return seen
+# Each property's seed: its place in the list (a new property takes the next).
+_SEEDS = {name: k for k, name in enumerate([*PROPERTIES, *TWO_LAYER_PROPERTIES])}
 
 
 @cache
-def _examples(name: str, prop: Property) -> tuple[dict[str, np.ndarray], ...]:
-    return tuple(example for example, _ in drawn(prop, None))
+def _examples(name: str, prop: Property) -> tuple[Example, ...]:
+    """The property's examples, drawn once a process and read-only: what judges them can
+    never change them for the next implementation."""
+    examples = drawn_examples(prop.examples, _SEEDS[name])
+    for example in examples:
+        for value in example.values():
+            value.setflags(write=False)
+    return tuple(examples)
 
 
-def decided(name: str, prop: Property, seen: list[list[Any]]) -> None:
-    """The property judged on this side's own draw of the examples, in order, each with what
-    the implementation gave on it; the first where it does not hold fails the check. What
-    came back must be for exactly those examples: fewer, or others, are not a pass."""
+def _driven(name: str, prop: Property, impl: ModuleType) -> list[dict[str, Any]]:
+    """What the implementation gave on each of the property's examples, in order (each
+    given copies: an implementation that changes its arguments changes no later example)."""
+    return [
+        prop.drive(impl, {k: np.array(v, copy=True) for k, v in example.items()})
+        for example in _examples(name, prop)
+    ]
+
+
+def decided(name: str, prop: Property, got: list[dict[str, Any]]) -> None:
+    """The property judged on this side's own draw of the examples, each with what the
+    implementation gave on it; the first where it does not hold fails the check. A reply
+    for fewer examples (or more) is not a pass."""
     examples = _examples(name, prop)
-    same = len(seen) == len(examples) and all(
-        set(theirs) == set(ours) and all(np.array_equal(theirs[k], ours[k]) for k in ours)
-        for (theirs, _), ours in zip(seen, examples, strict=False)
-    )
-    if not same:
+    if len(got) != len(examples):
         raise CheckFailure(
-            f"property {name}: the implementation's process sent back {len(seen)} examples "
-            f"that are not the {len(examples)} drawn",
+            f"property {name}: the implementation's process sent back {len(got)} results "
+            f"for the {len(examples)} examples drawn",
             "",
             "examples",
         )
-    for example, (_, got) in zip(examples, seen, strict=True):
-        prop.judge(example, got)
+    for example, values in zip(examples, got, strict=True):
+        prop.judge(example, values)
 
 
 def _check(check_id: str, needs: tuple[str, ...], name: str, prop: Property) -> Check:
-    """A property's examples are drawn and run where the implementation runs; whether it
-    holds is decided here, on this side's own draw and what came back."""
+    """A property's examples are run where the implementation runs; whether it holds is
+    decided here, on this side's own draw and what came back."""
     return Check(
         check_id,
         needs,
-        lambda impl: [list(pair) for pair in drawn(prop, impl)],
-        lambda seen: decided(name, prop, seen),
+        lambda impl: _driven(name, prop, impl),
+        lambda got: decided(name, prop, got),
     )
 
 

@@ -297,7 +297,7 @@ def test_a_property_is_decided_here_on_its_own_draw_of_the_examples() -> None:
     # Hypothesis's first example is all zeros: W does not move, b moves by lr * lr * dL/db.
     assert [(r.status, r.quantity) for r in honest.results] == [(Status.FAILED, "b after step")]
     assert [(r.status, r.quantity) for r in faked.results] == [(Status.FAILED, "examples")]
-    assert "sent back 0 examples that are not the 40 drawn" in faked.results[0].message
+    assert "sent back 0 results for the 40 examples drawn" in faked.results[0].message
     assert faking.stopped is None
 
 
@@ -311,3 +311,24 @@ def test_weights_held_as_np_matrix_are_named_not_converted() -> None:
     assert result.status == Status.FAILED
     assert result.quantity == "initial W"
     assert "is a numpy.matrix, not a NumPy array" in result.message
+
+
+@pytest.mark.slow  # a second Python
+def test_a_propertys_examples_are_the_same_in_another_process() -> None:
+    """The harness judges on its own draw: the implementation's process must draw the same
+    examples from the same seed, whatever else either has run before."""
+    code = (
+        "import hashlib, numpy as np\n"
+        "from reference.checks.properties import PROPERTIES, TWO_LAYER_PROPERTIES, _examples\n"
+        "h = hashlib.sha256()\n"
+        "for name, prop in {**PROPERTIES, **TWO_LAYER_PROPERTIES}.items():\n"
+        "    for example in _examples(name, prop):\n"
+        "        for k in sorted(example): h.update(np.asarray(example[k]).tobytes())\n"
+        "print(h.hexdigest())\n"
+    )
+    run = [sys.executable, "-c", code]
+    here = subprocess.run(run, capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    env = {**os.environ, "PYTHONHASHSEED": "7", "PYTHONPATH": str(ROOT)}
+    there = subprocess.run(run, capture_output=True, text=True, check=True, cwd="/", env=env)
+    assert here == there.stdout
+    assert len(here.strip()) == 64
