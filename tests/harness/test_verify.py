@@ -66,6 +66,7 @@ def test_verify_trains_the_two_layer_network(
     assert report["edges"]["fail"] == []
 
 
+@pytest.mark.slow  # over a second: a training run (or two) beside torch's
 def test_verify_names_the_first_wrong_quantity_of_a_two_layer_slip(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -127,6 +128,7 @@ def test_verify_on_the_tutorial_settings_compares_published_losses(tmp_path: Pat
     )
 
 
+@pytest.mark.slow  # over a second: a training run (or two) beside torch's
 def test_verify_reports_are_byte_identical(tmp_path: Path) -> None:
     for name in ("a", "b"):
         assert verify(Settings("scratch", epochs=20, dtype="float64"), tmp_path / name) == 0
@@ -135,6 +137,7 @@ def test_verify_reports_are_byte_identical(tmp_path: Path) -> None:
     ).read_bytes()
 
 
+@pytest.mark.slow  # over a second each: a training run beside torch's
 @pytest.mark.parametrize(
     ("fixture", "what"),
     [
@@ -153,6 +156,7 @@ def test_broken_implementation_fails_verify(fixture: str, what: str, tmp_path: P
     assert f"{report['first_wrong']['layer']} {report['first_wrong']['quantity']}" == what
 
 
+@pytest.mark.slow  # over a second: a training run (or two) beside torch's
 def test_verify_expecting_torch_fails_the_tutorial_at_the_edges(tmp_path: Path) -> None:
     assert verify(Settings("scratch", epochs=5, expect="torch"), tmp_path) == 1
     assert verify(Settings("scratch.stable", epochs=5, expect="torch"), tmp_path) == 0
