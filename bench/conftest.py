@@ -32,7 +32,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 # The sizes a plain `pytest` leaves out: the same bodies run at the smaller sizes, and the
 # large ones cost seconds each without checking anything more.
-LARGE = ("256x256", "1024x1024", "1000samples", "10000samples", "bench_tutorial_run")
+LARGE = ("256x256", "1024x1024", "1000samples", "10000samples")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -50,6 +50,7 @@ SLOW = (
     "[update_large_layers_in_float16]",
     "test_reference_still_gives_the_golden_run[tutorial]",
     "partials-MyNetwork-b5-17x5-float64-seed0-lr0.1-cpu]",
+    "bench_tutorial_run",  # each rival's 2000 epochs, run once as a correctness check
 )
 
 
