@@ -17,10 +17,10 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from reference import grading
 from reference.checks import Result
@@ -189,7 +189,7 @@ def check_all(
             futures = {}
             for spec in specs:
                 try:
-                    futures[pool.submit(_checker(cluster), _sent(spec, cluster), *args)] = spec
+                    futures[_submit(pool, spec, cluster, args)] = spec
                 except ClusterError as exc:
                     summaries[spec] = Summary(spec, error=str(exc))
             for i, future in enumerate(as_completed(futures), len(summaries) + 1):
@@ -208,13 +208,11 @@ def _pool(jobs: int, cluster: Cluster | None) -> Executor:
     return ProcessPoolExecutor(jobs, mp_context=context, initializer=_one_thread)
 
 
-def _checker(cluster: Cluster | None) -> Callable[..., Summary]:
-    return check_shipped if cluster is not None else check_one
-
-
-def _sent(spec: str, cluster: Cluster | None) -> str | Shipped:
-    """What a pool is sent: a local process reads the file, a worker gets its files."""
-    return ship(spec) if cluster is not None else spec
+def _submit(pool: Executor, spec: str, cluster: Cluster | None, args: tuple[Any, ...]) -> Any:
+    """A local process reads the file itself; a cluster's worker is sent its files."""
+    if cluster is None:
+        return pool.submit(check_one, spec, *args)
+    return pool.submit(check_shipped, ship(spec), *args)
 
 
 def saved(summaries: list[Summary], expect: str) -> Report:

@@ -164,7 +164,8 @@ def test_partial_credit_is_in_proportion_to_the_checks_passed() -> None:
     report = _report(mixed)
     scored = {t["name"]: t for t in gradescope(mixed, report, parse(SCORING, "s"))["tests"]}
     assert scored["The loss"]["score"] == pytest.approx(4 * (len(loss) - 1) / len(loss), abs=1e-4)
-    assert "the implementation's" not in scored["The loss"]["output"]
+    assert scored["The loss"]["output"].startswith(f"{len(loss) - 1} of {len(loss)} checks passed.")
+    assert scored["The loss"]["status"] == "failed"  # not every check passed
 
 
 def test_the_expected_values_and_slip_names_are_hidden_until_the_file_says() -> None:
