@@ -101,6 +101,7 @@ def test_published_losses_reproduced(tutorial_run) -> None:
         )
 
 
+@pytest.mark.slow  # 1.1 to 1.2 s measured
 def test_cli_prints_the_tutorial_run(tutorial_run, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([]) == 0
     out = capsys.readouterr().out.splitlines()
