@@ -19,6 +19,7 @@ own too (found by a token in its environment), are ended with it.
 from __future__ import annotations
 
 import atexit
+import functools
 import os
 import resource
 import shutil
@@ -38,7 +39,7 @@ from typing import Any
 
 from reference import wire
 from reference.checks import all_checks, result_of, torch_devices
-from reference.checks.base import Driven, Profile
+from reference.checks.base import Check, Driven, Profile, Rerun
 from reference.records import ALL, TUTORIAL, Record
 from reference.results import Result
 from reference.subject import ImplementationError, impl_id, load_impl, missing
@@ -212,6 +213,21 @@ class Subject:
             raised=tuple(reply["raised"]) if reply.get("raised") else None,
         )
 
+    def redrive(self, check_id: str, request: Any) -> Driven:
+        """A check's drive again, on other input (a failing sequence's shorter programs),
+        under the per-call limit; where the process stops, that is said in the Driven."""
+        try:
+            self.conn.send_bytes(wire.encode({"redrive": check_id, "request": request}))
+            reply = self._receive(self.limits.call_s, check_id)
+        except Stopped as stopped:
+            return Driven(stopped=str(stopped))
+        except OSError:  # the process has gone
+            return Driven(stopped="ended")
+        return Driven(
+            data=reply.get("data"),
+            raised=tuple(reply["raised"]) if reply.get("raised") else None,
+        )
+
     def _receive(self, limit: float, check_id: str) -> dict[str, Any]:
         left = self.limits.total_s - (time.monotonic() - self.started)
         wait = max(0.0, min(limit, left))
@@ -323,13 +339,20 @@ def run_apart(
     with subject:
         checks = all_checks(expect=expect, devices=devices, profile=subject.profile)
         chosen = [c for c in checks if select is None or select(c.id)]
+        to_shrink: list[tuple[int, Check, Driven]] = []
         try:
             for check, driven in zip(chosen, subject.drive([c.id for c in chosen]), strict=False):
                 results.append(result_of(check, driven, expected_failures or {}))
+                if results[-1].failed and check.shrink is not None:
+                    to_shrink.append((len(results) - 1, check, driven))
         except Stopped as stopped:
             # The check it stopped in has no result; those after it never ran.
             unrun = tuple(c.id for c in chosen[len(results) + 1 :])
             return Apart(results, stopped, subject.output(), subject.module, subject.file, unrun)
+        # Every drive answered: the process is free to rerun a failing check's shorter inputs.
+        for n, check, driven in to_shrink:
+            rerun = functools.partial(subject.redrive, check.id)
+            results[n] = result_of(check, driven, expected_failures or {}, rerun)
         return Apart(results, None, subject.output(), subject.module, subject.file)
 
 
@@ -361,6 +384,12 @@ class Isolated:
         except Stopped as stopped:
             self.stopped = stopped
             return Driven(stopped=str(stopped))
+
+    def rerun_for(self, check: Any) -> Rerun | None:
+        subject = self.subject
+        if subject is None or check.redrive is None:
+            return None
+        return lambda request: subject.redrive(check.id, request)
 
     def close(self) -> None:
         if self.subject is not None:
@@ -444,6 +473,9 @@ def _serve(conn: Connection) -> None:
         if "call" in request:
             conn.send_bytes(_called(impl, request["call"], request["kwargs"]))
             continue
+        if "redrive" in request:
+            conn.send_bytes(_redriven(impl, checks[request["redrive"]], request["request"]))
+            continue
         if request["ids"] is None:
             return
         for check_id in request["ids"]:
@@ -473,6 +505,14 @@ CALLS: dict[str, Callable[..., Any]] = {
 def _called(impl: ModuleType, name: str, kwargs: dict[str, Any]) -> bytes:
     try:
         return wire.encode({"data": CALLS[name](impl, **kwargs)})
+    except BaseException as exc:  # the implementation's, whatever it is: the harness names it
+        return wire.encode({"raised": (type(exc).__name__, str(exc))})
+
+
+def _redriven(impl: ModuleType, check: Check, request: Any) -> bytes:
+    try:
+        assert check.redrive is not None, f"{check.id} has no redrive"
+        return wire.encode({"data": check.redrive(impl, request)})
     except BaseException as exc:  # the implementation's, whatever it is: the harness names it
         return wire.encode({"raised": (type(exc).__name__, str(exc))})
 

@@ -48,6 +48,7 @@ from reference.checks.base import (
     KnownDivergence,
     Notes,
     Profile,
+    Rerun,
 )
 from reference.compare import CheckFailure, observing
 from reference.records import ALL, Record
@@ -130,15 +131,20 @@ def _grade(notes: Notes) -> Grade:
 def run_one(check: Check, impl: ModuleType, expected_failures: Mapping[str, str] = {}) -> Result:
     """Run one check and say what came of it; an entry of ``expected_failures`` (check id ->
     reason) turns its failure into a known one."""
-    return result_of(check, check.driven(impl), expected_failures)
+    return result_of(check, check.driven(impl), expected_failures, check.rerun_here(impl))
 
 
-def result_of(check: Check, driven: Driven, expected_failures: Mapping[str, str] = {}) -> Result:
+def result_of(
+    check: Check,
+    driven: Driven,
+    expected_failures: Mapping[str, str] = {},
+    rerun: Rerun | None = None,
+) -> Result:
     """The result of one check, judged from what its drive came back with, with every
-    quantity it compared."""
+    quantity it compared; ``rerun`` lets a failing check search for a shorter failure."""
     with observing() as seen:
         try:
-            notes, raised = check.judged(driven), None
+            notes, raised = check.judged(driven, rerun), None
         except (CheckFailure, KnownDivergence, HarnessError) as exc:
             notes, raised = (), exc
     return result_from(check.id, raised, notes, seen, expected_failures)

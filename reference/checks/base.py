@@ -34,6 +34,13 @@ class Driven:
     stopped: str = ""  # the implementation's process stopped before or in this check
 
 
+# A check that searches for a shorter failing input (a sequence's shrink) drives the
+# implementation again: request data in, what came of it back (in its process, if apart).
+Redrive = Callable[[ModuleType, Any], Any]
+Rerun = Callable[[Any], Driven]
+Shrink = Callable[[CheckFailure, Rerun], CheckFailure]
+
+
 class ContractBreach(CheckFailure):
     """The check cannot run: the implementation lacks part of the API the check calls."""
 
@@ -76,14 +83,19 @@ class Check:
     needs: tuple[str, ...]
     drive: Drive = field(repr=False, compare=False)
     judge: Judge = field(repr=False, compare=False)
+    # Where it has them: the drive again on other input (implementation's side), and the
+    # search for a shorter failing input with it (the harness's side).
+    redrive: Redrive | None = field(default=None, repr=False, compare=False)
+    shrink: Shrink | None = field(default=None, repr=False, compare=False)
 
     def __call__(self, impl: Any) -> Notes:
         """() when the implementation agrees with torch; the findings when it passes otherwise
         (closer to the mathematics than torch, or a named convention)."""
         # A module runs here; an implementation in a process of its own (reference.isolation)
         # drives the check there.
-        driven = self.driven(impl) if isinstance(impl, ModuleType) else impl.driven_for(self)
-        return self.judged(driven)
+        if isinstance(impl, ModuleType):
+            return self.judged(self.driven(impl), self.rerun_here(impl))
+        return self.judged(impl.driven_for(self), impl.rerun_for(self))
 
     def driven(self, impl: ModuleType, catch: type[BaseException] = Exception) -> Driven:
         """The implementation's side: what it lacks of the contract, or what its calls
@@ -98,8 +110,23 @@ class Check:
         except catch as exc:
             return Driven(raised=(type(exc).__name__, str(exc)))
 
-    def judged(self, driven: Driven) -> Notes:
-        """The harness's side: the verdict on what the implementation's side returned."""
+    def rerun_here(self, impl: ModuleType) -> Rerun | None:
+        """The redrive in this process, its exceptions caught as the drive's are."""
+        redrive = self.redrive
+        if redrive is None:
+            return None
+
+        def rerun(request: Any) -> Driven:
+            try:
+                return Driven(data=redrive(impl, request))
+            except Exception as exc:
+                return Driven(raised=(type(exc).__name__, str(exc)))
+
+        return rerun
+
+    def judged(self, driven: Driven, rerun: Rerun | None = None) -> Notes:
+        """The harness's side: the verdict on what the implementation's side returned; with
+        ``rerun``, a failure is shrunk first where the check can (its ``shrink``)."""
         if driven.stopped:
             raise CheckFailure(
                 f"{self.id}: the implementation's process {driven.stopped}", quantity="stopped"
@@ -119,7 +146,18 @@ class Check:
             )
         try:
             return self.judge(driven.data) or ()
-        except (CheckFailure, KnownDivergence):
+        except CheckFailure as failure:
+            if self.shrink is None or rerun is None:
+                raise
+            try:
+                shrunk = self.shrink(failure, rerun)
+            except Exception as exc:  # the search's bug: the failure stands, unshrunk
+                note = f"\n  (not shrunk: the harness's search failed: {type(exc).__name__}: {exc})"
+                shrunk = CheckFailure(
+                    str(failure) + note, failure.layer, failure.quantity, failure.findings
+                )
+            raise shrunk from None
+        except KnownDivergence:
             raise
         except Exception as exc:
             raise HarnessError(

@@ -17,8 +17,9 @@ returned array that changed later is reported as such. A call whose logits satur
 sigmoid in the dtype, where the tutorial's formulas are known to break, is left to the fixed
 edge checks; short of that, the tutorial's own value where it parts from torch is a known
 divergence, as at the register's edges; where torch's own value is far from the exact
-value, a value about as far is as right. A failure prints the calls on the failing network,
-from its creation to the failing call, as a script to paste and run.
+value, a value about as far is as right. A failure is shrunk by search (the harness asks the
+implementation's process to run shorter programs, and keeps the shortest that fails the same
+way) and printed as a script to paste and run.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from reference import oracle, subject
-from reference.checks.base import Check, Context, KnownDivergence, Notes
+from reference.checks.base import Check, Context, KnownDivergence, Notes, Rerun
 from reference.compare import CheckFailure, mismatch, observing
 from reference.records import DTYPES, Network, Record
 from reference.records.grown import ACTIVATIONS, REDUCTIONS, TWO_LAYER
@@ -385,8 +386,9 @@ def _as_close_as_the_tutorial(
 
 
 def _script(ops: list[dict[str, Any]], upto: int, dtype: str) -> str:
-    """The calls on the failing network, from its creation to the failing call, as Python."""
-    k = ops[upto]["net"]
+    """The calls up to the failing one, as Python: every network's (``net`` where there is
+    one; ``net0``, ``net1``... where several are alive)."""
+    several = len({op["net"] for op in ops[: upto + 1]}) > 1
 
     def arr(v: np.ndarray) -> str:
         values = ", ".join(str(np.dtype(dtype).type(e)) for e in np.ravel(v))
@@ -398,63 +400,59 @@ def _script(ops: list[dict[str, Any]], upto: int, dtype: str) -> str:
         "sigmoid, loss = impl.Sigmoid(), impl.BinaryCrossEntropyLoss()",
     ]
     for op in ops[: upto + 1]:
-        if op["net"] != k:
-            continue
-        name = op["op"]
-        if name == "new":
-            p = op["params"]
-            if "W" in p:
-                n_out, n_in = p["W"].shape
-                lines.append(f"net = impl.MyNetwork({n_in}, {n_out})")
-            else:
-                (hidden, n_in), n_out = p["W1"].shape, p["W2"].shape[0]
-                options = ", ".join(f"{o}={v!r}" for o, v in op["options"].items())
-                lines.append(f"net = impl.TwoLayerNetwork({n_in}, {hidden}, {n_out}, {options})")
-            for suffix, attribute in (("", "linear1"), ("1", "linear1"), ("2", "linear2")):
-                if f"W{suffix}" in p:
-                    lines += [
-                        f"net.{attribute}.weight = {arr(p['W' + suffix])}",
-                        f"net.{attribute}.bias = {arr(p['b' + suffix])}",
-                    ]
-            lines.append("buffer = None")
-            continue
-        if name == "refill":  # the same input array, given new contents
-            lines += [
-                f"buffer = {arr(op['x'])} if buffer is None else buffer",
-                f"buffer[...] = {arr(op['x'])}",
-            ]
-            continue
-        if op["buffer"]:
-            lines += [
-                f"buffer = {arr(op['x'])} if buffer is None else buffer",
-                f"buffer[...] = {arr(op['x'])}",
-                "x = buffer",
-            ]
-        else:
-            lines.append(f"x = {arr(op['x'])}")
-        lines.append(f"y = {arr(op['y'])}")
-        lr = op.get("lr")
-        if name == "forward_loss":
-            lines.append("print(net.forward_loss(x, y))")
-        elif name == "update_weights":
-            lines += [f"net.update_weights(x, y, {lr!r})", "print(vars(net))"]
-        elif name == "train_step":
-            lines.append(
-                f"print(net.train_step(x, y, {lr!r}), net.linear1.weight, net.linear1.bias)"
-            )
-        elif name == "linear":
-            lines.append("print(net.linear1.forward(x), vars(net.linear1.backward(x)))")
-        elif name == "sigmoid":
-            lines += [
-                f"z = {arr(op['z'])}",
-                "print(sigmoid.forward(z), sigmoid.backward(z).output_wrt_x)",
-            ]
-        else:
-            lines += [
-                f"yhat = {arr(op['yhat'])}",
-                "print(loss.forward(yhat, y), loss.backwards(yhat, y).output_wrt_yhat)",
-            ]
+        lines += _lines(op, arr, str(op["net"]) if several else "")
     return "\n".join(lines)
+
+
+def _lines(op: dict[str, Any], arr: Callable[[np.ndarray], str], k: str) -> list[str]:
+    """One call of a program as Python, on network ``net{k}``."""
+    name, net, buffer, x, y = op["op"], f"net{k}", f"buffer{k}", f"x{k}", f"y{k}"
+    if name == "new":
+        p = op["params"]
+        if "W" in p:
+            n_out, n_in = p["W"].shape
+            lines = [f"{net} = impl.MyNetwork({n_in}, {n_out})"]
+        else:
+            (hidden, n_in), n_out = p["W1"].shape, p["W2"].shape[0]
+            options = ", ".join(f"{o}={v!r}" for o, v in op["options"].items())
+            lines = [f"{net} = impl.TwoLayerNetwork({n_in}, {hidden}, {n_out}, {options})"]
+        for suffix, attribute in (("", "linear1"), ("1", "linear1"), ("2", "linear2")):
+            if f"W{suffix}" in p:
+                lines += [
+                    f"{net}.{attribute}.weight = {arr(p['W' + suffix])}",
+                    f"{net}.{attribute}.bias = {arr(p['b' + suffix])}",
+                ]
+        return [*lines, f"{buffer} = None"]
+    # The same input array, given new contents (a refill, or a call on the buffer).
+    refill = [f"{buffer} = {arr(op['x'])} if {buffer} is None else {buffer}"]
+    refill.append(f"{buffer}[...] = {arr(op['x'])}")
+    if name == "refill":
+        return refill
+    lines = [*refill, f"{x} = {buffer}"] if op["buffer"] else [f"{x} = {arr(op['x'])}"]
+    lines.append(f"{y} = {arr(op['y'])}")
+    lr = op.get("lr")
+    if name == "forward_loss":
+        return [*lines, f"print({net}.forward_loss({x}, {y}))"]
+    if name == "update_weights":
+        return [*lines, f"{net}.update_weights({x}, {y}, {lr!r})", f"print(vars({net}))"]
+    if name == "train_step":
+        step = f"{net}.train_step({x}, {y}, {lr!r})"
+        return [*lines, f"print({step}, {net}.linear1.weight, {net}.linear1.bias)"]
+    if name == "linear":
+        return [*lines, f"print({net}.linear1.forward({x}), vars({net}.linear1.backward({x})))"]
+    if name == "sigmoid":
+        z = f"z{k}"
+        return [
+            *lines,
+            f"{z} = {arr(op['z'])}",
+            f"print(sigmoid.forward({z}), sigmoid.backward({z}).output_wrt_x)",
+        ]
+    yhat = f"yhat{k}"
+    return [
+        *lines,
+        f"{yhat} = {arr(op['yhat'])}",
+        f"print(loss.forward({yhat}, {y}), loss.backwards({yhat}, {y}).output_wrt_yhat)",
+    ]
 
 
 def _sequence(
@@ -466,34 +464,115 @@ def _sequence(
     needs = record.needs + ((f"{network.class_name}.train_step",) if steps else ())
 
     def drive(impl: ModuleType) -> list[dict[str, Any]]:
+        return redrive(impl, program(seed, dtype, paths, record))
+
+    def redrive(impl: ModuleType, ops: list[dict[str, Any]]) -> list[dict[str, Any]]:
         with np.errstate(all="ignore"):
-            return _run(impl, program(seed, dtype, paths, record), network)
+            return _run(impl, ops, network)
 
     def judge_run(run: list[dict[str, Any]]) -> Notes:
         ops = program(seed, dtype, paths, record)
-        weights: dict[int, Params] = {}
-        options: dict[int, dict[str, np.ndarray]] = {}
-        found = Found()
-        for i, (op, done) in enumerate(zip(ops, run, strict=True)):
-            k = op["net"]
-            where = f"call {i} of sequence seed {seed} ({op['op']} on network {k})"
-            if done["kept_changed"]:
-                j, q = done["kept_changed"][0]
-                _fail(ops, i, dtype, f"{where}: {ALIASED.format(q=q, j=j, op=ops[j]['op'])}")
-            if op["op"] == "new":
-                weights[k], options[k] = op["params"], _options(op)
-                continue
-            if op["op"] != "refill":
-                call = Call(ops, i, done, weights[k], options[k], record)
-                _judge_call(call, dtype, expect, where, found)
-            if op["op"] in ("update_weights", "train_step"):
-                weights[k] = {p: np.asarray(v) for p, v in done["params"].items()}
-        if found.known:
-            text = f"known divergence: {len(found.known)} quantities {TUTORIALS}"
-            raise KnownDivergence(text, tuple(found.known[:3]))
-        return tuple(found.notes)
+        return _judge_ops(ops, run, f"sequence seed {seed}", dtype, expect, record)
 
-    return Check(check_id, needs, drive, judge_run)
+    def shrink(failure: CheckFailure, rerun: Rerun) -> CheckFailure:
+        if not isinstance(failure, SequenceFailure):
+            return failure
+
+        def fails(ops: list[dict[str, Any]]) -> SequenceFailure | None:
+            driven = rerun(ops)
+            if driven.data is None or len(driven.data) != len(ops):
+                return None  # the implementation raised or stopped: not the same failure
+            label = f"sequence seed {seed}, shrunk from call {failure.i} of {len(failure.ops)}"
+            try:
+                _judge_ops(ops, driven.data, label, dtype, expect, record)
+            except SequenceFailure as again:
+                same = (again.layer, again.quantity) == (failure.layer, failure.quantity)
+                return again if same else None
+            except KnownDivergence:
+                return None
+            return None
+
+        return _shrunk(failure, fails)
+
+    return Check(check_id, needs, drive, judge_run, redrive=redrive, shrink=shrink)
+
+
+def _judge_ops(
+    ops: list[dict[str, Any]],
+    run: list[dict[str, Any]],
+    label: str,
+    dtype: str,
+    expect: str,
+    record: Record,
+) -> Notes:
+    """Each call of a program judged alone, from the weights the implementation had before
+    it; the first wrong one raises :class:`SequenceFailure`."""
+    weights: dict[int, Params] = {}
+    options: dict[int, dict[str, np.ndarray]] = {}
+    found = Found()
+    for i, (op, done) in enumerate(zip(ops, run, strict=True)):
+        k = op["net"]
+        where = f"call {i} of {label} ({op['op']} on network {k})"
+        if done["kept_changed"]:
+            j, q = done["kept_changed"][0]
+            _fail(ops, i, dtype, f"{where}: {ALIASED.format(q=q, j=j, op=ops[j]['op'])}")
+        if op["op"] == "new":
+            weights[k], options[k] = op["params"], _options(op)
+            continue
+        if op["op"] != "refill":
+            call = Call(ops, i, done, weights[k], options[k], record)
+            _judge_call(call, dtype, expect, where, found)
+        if op["op"] in ("update_weights", "train_step"):
+            weights[k] = {p: np.asarray(v) for p, v in done["params"].items()}
+    if found.known:
+        text = f"known divergence: {len(found.known)} quantities {TUTORIALS}"
+        raise KnownDivergence(text, tuple(found.known[:3]))
+    return tuple(found.notes)
+
+
+# At most this many reruns of the implementation while shrinking a failing sequence.
+MAX_RERUNS = 60
+
+
+def _shrunk(
+    failure: SequenceFailure, fails: Callable[[list[dict[str, Any]]], SequenceFailure | None]
+) -> SequenceFailure:
+    """The shortest failing program the search finds, failing the same way (the same layer
+    and quantity): its calls up to the failing one; the failing network's calls alone, if
+    they fail; then each call left out in turn, from the last, where the failure stays (a
+    network's creation stays while a call uses it). ``fails`` reruns a program in the
+    implementation and judges it. The first failure is returned where nothing shorter fails."""
+    best, reruns = failure, 0
+
+    def attempt(ops: list[dict[str, Any]]) -> bool:
+        nonlocal best, reruns
+        if reruns >= MAX_RERUNS:
+            return False
+        reruns += 1
+        found = fails(ops)
+        if found is not None:
+            best = SequenceFailure(
+                found.text, found.finding, found.ops[: found.i + 1], found.i, found.dtype
+            )
+        return found is not None
+
+    ops = failure.ops[: failure.i + 1]
+    alone = [op for op in ops if op["net"] == ops[-1]["net"]]
+    if len(alone) < len(ops):
+        attempt(alone)
+    j = len(best.ops) - 2
+    while j >= 0:
+        candidate = best.ops[:j] + best.ops[j + 1 :]
+        dropped = best.ops[j]
+        still_used = dropped["op"] == "new" and any(op["net"] == dropped["net"] for op in candidate)
+        if not still_used and any(op["op"] != "new" for op in candidate):
+            attempt(candidate)
+        j = min(j - 1, len(best.ops) - 2)
+    if best is failure:
+        return failure
+    return SequenceFailure(
+        best.text, best.finding, best.ops, best.i, best.dtype, reruns, shrunk_from=failure
+    )
 
 
 @dataclass
@@ -568,17 +647,46 @@ def _judge_call(call: Call, dtype: str, expect: str, where: str, found: Found) -
                 found.notes.append(v)
 
 
+class SequenceFailure(CheckFailure):
+    """A sequence's failing call: its program, the call's index, and the calls to paste and
+    run in the message (after a shrink, the shortest program found, and from what)."""
+
+    text: str
+    finding: Finding | None
+    ops: list[dict[str, Any]]
+    i: int
+    dtype: str
+
+    def __init__(
+        self,
+        text: str,
+        finding: Finding | None,
+        ops: list[dict[str, Any]],
+        i: int,
+        dtype: str,
+        reruns: int = 0,
+        shrunk_from: SequenceFailure | None = None,
+    ) -> None:
+        script = _script(ops, i, dtype)
+        how = "the calls, to paste and run:"
+        if shrunk_from is not None:
+            how = (
+                f"shrunk by search ({reruns} rerun{'s' * (reruns != 1)}, in the "
+                "implementation's process after the "
+                f"checks before it) from {shrunk_from.i + 1} calls to {i + 1}, which fail the "
+                f"same way there; {how}"
+            )
+        message = f"{text}\n  {how}\n" + "\n".join("    " + line for line in script.splitlines())
+        layer = finding.layer if finding is not None else "the network"
+        quantity = finding.quantity if finding is not None else "state between calls"
+        super().__init__(message, layer, quantity, (finding,) if finding is not None else ())
+        self.text, self.finding, self.ops, self.i, self.dtype = text, finding, ops, i, dtype
+
+
 def _fail(
     ops: list[dict[str, Any]], i: int, dtype: str, text: str, finding: Finding | None = None
 ) -> None:
-    script = _script(ops, i, dtype)
-    message = f"{text}\n  the calls on that network, to paste and run:\n" + "\n".join(
-        "    " + line for line in script.splitlines()
-    )
-    layer = finding.layer if finding is not None else "the network"
-    quantity = finding.quantity if finding is not None else "state between calls"
-    findings = (finding,) if finding is not None else ()
-    raise CheckFailure(message, layer, quantity, findings)
+    raise SequenceFailure(text, finding, ops, i, dtype)
 
 
 def budget(record: Record, programs: int = SEQUENCES) -> int:

@@ -4,10 +4,14 @@ runs."""
 
 from __future__ import annotations
 
+import contextlib
+import io
+import re
+
 import numpy as np
 import pytest
 
-from reference.checks import all_checks, result_of
+from reference.checks import all_checks, result_of, run_one
 from reference.checks.sequences import _sequence, program
 from reference.records.grown import ACTIVATIONS, TWO_LAYER
 from reference.records.tutorial import NETWORK
@@ -22,7 +26,7 @@ def _sequences(spec: str) -> list[Result]:
     impl = load_impl(spec)
     checks = [c for c in all_checks(impl, devices=("cpu",)) if c.id.startswith("sequence-")]
     assert checks
-    return [result_of(c, c.driven(impl)) for c in checks]
+    return [run_one(c, impl) for c in checks]  # a failure shrunk by rerunning it here
 
 
 def test_a_program_is_the_same_for_its_seed_and_spans_sizes_and_rates() -> None:
@@ -70,17 +74,46 @@ def test_a_changed_argument_is_reported_as_such() -> None:
     assert "changed its argument" in failed[0].message
 
 
-def test_a_failures_script_runs(capsys: pytest.CaptureFixture[str]) -> None:
+def _script(message: str) -> str:
+    _, _, script = message.partition("to paste and run:\n")
+    return "\n".join(line.removeprefix("    ") for line in script.splitlines())
+
+
+def _run_script(code: str, spec: str) -> str:
+    """The script run against the implementation at ``spec``; what it printed."""
+    assert "__import__('my_net')" in code
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(code.replace("__import__('my_net')", "slip"), {"slip": load_impl(spec)})
+    return out.getvalue()
+
+
+@pytest.mark.slow  # about 3 s: every sequence of the slip judged, then the search
+def test_a_failure_is_shrunk_to_the_calls_that_fail_and_its_script_runs() -> None:
+    """The rate capped at 1: of the failing sequence's calls, the network's creation and one
+    step at a rate above 1 are what fail; the search finds them, and the script runs."""
     spec = str(CATALOGUE / "update_lr_capped_at_one.py")
     failed = next(r for r in _sequences(spec) if r.failed)
-    _, _, script = failed.message.partition("to paste and run:\n")
-    assert script
-    code = "\n".join(line.removeprefix("    ") for line in script.splitlines())
-    assert "__import__('my_net')" in code
-    namespace = {"__import__": __import__}
-    exec(code.replace("__import__('my_net')", "slip"), {"slip": load_impl(spec), **namespace})
-    printed = capsys.readouterr().out
-    assert printed  # each call's values, printed
+    assert "shrunk by search" in failed.message
+    code = _script(failed.message)
+    lines = code.splitlines()
+    assert sum("= impl.MyNetwork(" in line for line in lines) == 1, code
+    steps = [line for line in lines if ".update_weights(" in line or ".train_step(" in line]
+    assert len(steps) == 1, code  # the one step at a rate the slip caps
+    assert float(steps[0].rsplit(", ", 1)[1].rstrip(")")) > 1
+    assert not [line for line in lines if ".forward_loss(" in line or ".forward(" in line]
+    assert _run_script(code, spec)  # each call's values, printed
+
+
+def test_a_failure_between_networks_keeps_both_in_its_script() -> None:
+    """Weights shared between networks fail only with two alive: the shrunk script keeps
+    both, named apart, and runs."""
+    spec = str(CATALOGUE / "shared_weights_between_networks.py")
+    failed = next(r for r in _sequences(spec) if r.failed)
+    code = _script(failed.message)
+    made = re.findall(r"^(net\d+) = impl\.MyNetwork\(", code, re.MULTILINE)
+    assert len(set(made)) == 2, code
+    assert _run_script(code, spec)
 
 
 @pytest.mark.slow  # about 4 s: the two-layer network's sequences, judged
