@@ -144,20 +144,40 @@ def slip_line(got: Any, slip: str | None) -> str:
 TUTORIAL_NEARER = "closer to the mathematics than the tutorial"
 
 
+def as_near_as(
+    record: Record,
+    a: dict[str, Any],
+    quantity: str,
+    got: Any,
+    theirs: Any,
+    dtype: Any,
+    times: float,
+) -> tuple[float, float] | None:
+    """The ulps of ``got`` and of ``theirs`` (a correct formula's value) from the exact value,
+    where ``got`` is no further from it than ``times`` the other, which is finitely far (where
+    it is infinitely far, nearness means nothing); None otherwise, or with no exact value."""
+    exact = oracle.exact(record, a, quantity)
+    got_a = np.asarray(got)
+    if not exact or got_a.dtype.kind != "f" or got_a.size != len(exact[oracle.MATHEMATICS]):
+        return None
+    math = exact[oracle.MATHEMATICS]
+    mine, other = oracle.ulps(got_a, math, dtype), oracle.ulps(theirs, math, dtype)
+    if not (np.isfinite(mine) and np.isfinite(other) and mine <= times * other):
+        return None
+    return mine, other
+
+
 def _nearer_than_the_tutorial(
     record: Record, a: dict[str, np.ndarray], quantity: str, got: Any, tutorial: float, dtype: Any
 ) -> str | None:
     """At a register row, under the tutorial's expectation: a value at least as close to the
-    exact value as the tutorial's registered one is as right as it (where the tutorial's is
-    infinitely far, nearness means nothing: None)."""
-    exact = oracle.exact(record, a, quantity)
-    got_a = np.asarray(got)
-    if not exact or got_a.dtype.kind != "f" or got_a.size != 1:
+    exact value as the tutorial's registered one (a number) is as right as it."""
+    if np.size(got) != 1:
         return None
-    math = exact[oracle.MATHEMATICS]
-    mine, theirs = oracle.ulps(got_a, math, dtype), oracle.ulps([tutorial], math, dtype)
-    if not (np.isfinite(theirs) and mine <= theirs):
+    near = as_near_as(record, a, quantity, got, [tutorial], dtype, times=1.0)
+    if near is None:
         return None
+    mine, theirs = near
     return (
         f"{quantity}: {TUTORIAL_NEARER} at its registered divergence ({mine:.3g} ulps from the "
         f"exact value, the tutorial's registered value {theirs:.3g})"
