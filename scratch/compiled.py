@@ -156,9 +156,16 @@ def _step(weight, bias, x, y, lr):
     return _losses_here(ss, ys)[0]
 
 
-# From this many weights a step shares its rows among the cores. Measured on two cores: 32x32
-# 2.1 µs alone, 3.1 µs shared; 64x64 5.2 against 3.3; 1024x1024 233 against 102.
+# From this many weights a step shares its rows among the cores, where numba has more than one
+# thread (on one core, prange is only its own overhead). Measured on two cores: 32x32 2.1 µs
+# alone, 3.1 µs shared; 64x64 5.2 against 3.3; 1024x1024 233 against 102.
 PARALLEL_FROM = 64 * 64
+# Read once: numba.get_num_threads() costs about 7 µs a call, a 64x64 step's time.
+THREADS: int = numba.config.NUMBA_NUM_THREADS  # type: ignore[attr-defined]
+
+
+def _shares_rows(weight: np.ndarray) -> bool:
+    return weight.size >= PARALLEL_FROM and THREADS > 1
 
 
 @numba.njit(cache=True)
@@ -332,7 +339,7 @@ class MyNetwork:
             check_probabilities(np.zeros_like(bias), y)
             lr = check_lr(lr)
             x, y = x.astype(bias.dtype), y.astype(bias.dtype)
-        if weight.size >= PARALLEL_FROM:
+        if _shares_rows(weight):
             xs, ys = x.reshape(1, -1), y.reshape(1, -1)
             return bias.dtype.type(_epoch_losses(_epoch_parallel, weight, bias, xs, ys, lr)[0])
         return bias.dtype.type(_step(weight, bias, x, y, lr))
@@ -355,7 +362,7 @@ class MyNetwork:
             and weight.flags.c_contiguous
             and _valid(X, Y)
         )
-        kernel = _epoch_parallel if weight.size >= PARALLEL_FROM else _epoch
+        kernel = _epoch_parallel if _shares_rows(weight) else _epoch
         if fast:
             return _epoch_losses(kernel, weight, bias, X, Y, lr)
         X = check_array("X", X, ndim=2)
@@ -369,5 +376,5 @@ class MyNetwork:
         check_probabilities(np.zeros_like(Y), Y)
         lr = check_lr(lr)
         xs, ys = np.ascontiguousarray(X, bias.dtype), np.ascontiguousarray(Y, bias.dtype)
-        kernel = _epoch_parallel if weight.size >= PARALLEL_FROM else _epoch
+        kernel = _epoch_parallel if _shares_rows(weight) else _epoch
         return _epoch_losses(kernel, weight, bias, xs, ys, lr)

@@ -118,3 +118,15 @@ def test_a_large_layer_shares_rows_among_the_cores(dtype: np.dtype) -> None:
     assert_match(loss, np.asarray(twin.step(a["x"], a["y"]), dtype), quantity="loss", **where)
     assert_match(net.linear1.weight, twin.weight, quantity="W after step", **where)
     assert_match(net.linear1.bias, twin.bias, quantity="b after step", **where)
+
+
+def test_rows_are_shared_only_where_numba_has_more_than_one_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On one core prange is only overhead: a large layer then takes the one-row kernel."""
+    large, small = np.zeros((64, 64), np.float32), np.zeros((63, 64), np.float32)
+    monkeypatch.setattr(scratch.compiled, "THREADS", 1)
+    assert not scratch.compiled._shares_rows(large)
+    monkeypatch.setattr(scratch.compiled, "THREADS", 2)
+    assert scratch.compiled._shares_rows(large)
+    assert not scratch.compiled._shares_rows(small)
