@@ -376,5 +376,4 @@ class MyNetwork:
         check_probabilities(np.zeros_like(Y), Y)
         lr = check_lr(lr)
         xs, ys = np.ascontiguousarray(X, bias.dtype), np.ascontiguousarray(Y, bias.dtype)
-        kernel = _epoch_parallel if _shares_rows(weight) else _epoch
         return _epoch_losses(kernel, weight, bias, xs, ys, lr)

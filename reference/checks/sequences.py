@@ -536,36 +536,32 @@ def _shrunk(
     they fail; then each call left out in turn, from the last, where the failure stays (a
     network's creation stays while a call uses it). ``fails`` reruns a program in the
     implementation and judges it. The first failure is returned where nothing shorter fails."""
-    best, reruns = failure, 0
+    current, best, reruns = failure.ops[: failure.i + 1], None, 0
 
-    def attempt(ops: list[dict[str, Any]]) -> bool:
-        nonlocal best, reruns
+    def attempt(candidate: list[dict[str, Any]]) -> None:
+        nonlocal current, best, reruns
         if reruns >= MAX_RERUNS:
-            return False
+            return
         reruns += 1
-        found = fails(ops)
-        if found is not None:
-            best = SequenceFailure(
-                found.text, found.finding, found.ops[: found.i + 1], found.i, found.dtype
-            )
-        return found is not None
+        found = fails(candidate)
+        if found is not None:  # shorter and failing: its calls up to the failing one
+            current, best = found.ops[: found.i + 1], found
 
-    ops = failure.ops[: failure.i + 1]
-    alone = [op for op in ops if op["net"] == ops[-1]["net"]]
-    if len(alone) < len(ops):
+    alone = [op for op in current if op["net"] == current[-1]["net"]]
+    if len(alone) < len(current):
         attempt(alone)
-    j = len(best.ops) - 2
+    j = len(current) - 2
     while j >= 0:
-        candidate = best.ops[:j] + best.ops[j + 1 :]
-        dropped = best.ops[j]
+        candidate = current[:j] + current[j + 1 :]
+        dropped = current[j]
         still_used = dropped["op"] == "new" and any(op["net"] == dropped["net"] for op in candidate)
         if not still_used and any(op["op"] != "new" for op in candidate):
             attempt(candidate)
-        j = min(j - 1, len(best.ops) - 2)
-    if best is failure:
+        j = min(j - 1, len(current) - 2)
+    if best is None:
         return failure
     return SequenceFailure(
-        best.text, best.finding, best.ops, best.i, best.dtype, reruns, shrunk_from=failure
+        best.text, best.finding, current, best.i, best.dtype, reruns, shrunk_from=failure
     )
 
 
