@@ -72,10 +72,11 @@ class Value:
     @classmethod
     def of(cls, array: Any) -> Value:
         a = np.asarray(array)
+        # tolist: Python floats and ints, as float() and int() of each element, at C speed.
         if a.dtype.kind in "fc":
-            data: tuple[Any, ...] = tuple(float(v) for v in a.astype(np.float64).ravel())
+            data: tuple[Any, ...] = tuple(a.astype(np.float64).ravel().tolist())
         elif a.dtype.kind in "biu":
-            data = tuple(int(v) for v in a.ravel())
+            data = tuple(int(v) for v in a.ravel().tolist())  # a bool as 0 or 1
         else:
             data = tuple(str(v) for v in a.ravel())
         return cls(a.dtype.name, tuple(a.shape), data)

@@ -15,11 +15,11 @@ def check_array(name: str, a: object, ndim: int | None = None) -> np.ndarray:
     """Return ``a`` if it is a finite floating-point ndarray (of ``ndim`` dimensions)."""
     if not isinstance(a, np.ndarray):
         raise TypeError(f"{name} must be a numpy.ndarray, got {type(a).__name__}")
-    if not np.issubdtype(a.dtype, np.floating):
+    if a.dtype.kind != "f":  # every NumPy floating dtype, float16 to longdouble
         raise TypeError(f"{name} must have a floating-point dtype, got {a.dtype}")
     if ndim is not None and a.ndim != ndim:
         raise ValueError(f"{name} must have {ndim} dimension(s), got shape {a.shape}")
-    if not np.all(np.isfinite(a)):
+    if not np.isfinite(a).all():
         # One line, whatever the size: the first bad element's index, not the whole array.
         kind = "NaN" if np.any(np.isnan(a)) else "inf"
         bad = np.isnan(a) if kind == "NaN" else np.isinf(a)
@@ -42,9 +42,9 @@ def check_probabilities(yhat: object, y: object) -> None:
     y = check_array("y", y)
     if yhat.shape != y.shape:
         raise ValueError(f"Shape difference: yhat {yhat.shape} vs y {y.shape}")
-    if not (np.all(1 >= yhat) and np.all(yhat >= 0)):
+    if not ((yhat <= 1).all() and (yhat >= 0).all()):
         raise ValueError(f"Domain error for yhat: values must lie in [0, 1], got {yhat}")
-    if not (np.all(1 >= y) and np.all(y >= 0)):
+    if not ((y <= 1).all() and (y >= 0).all()):
         raise ValueError(f"Domain error for y: values must lie in [0, 1], got {y}")
 
 
