@@ -143,7 +143,8 @@ def mismatch(
     # imports torch only for a failing one.
     import torch
 
-    got_t, expected_t = torch.as_tensor(got_a), torch.as_tensor(expected_a)
+    # Copies: a cached reference is read-only, which torch.as_tensor warns of.
+    got_t, expected_t = torch.as_tensor(got_a.copy()), torch.as_tensor(expected_a.copy())
     try:
         torch.testing.assert_close(
             got_t, expected_t, rtol=tol.rtol, atol=tol.atol, equal_nan=True, check_device=False

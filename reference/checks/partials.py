@@ -36,7 +36,7 @@ def _check(
 
     def judge(got: Arrays) -> Notes:
         a = inputs()
-        return graded(record, a, record.torch(a, device), got, dtype, expect)
+        return graded(record, a, record.torch_values(a, device), got, dtype, expect)
 
     return Check(check_id, record.needs, drive, judge)
 
@@ -77,7 +77,7 @@ def _named_check(
 
     def judge(got: Arrays) -> Notes:
         a = named.arrays(dtype)
-        expected = record.torch(a, "cpu")
+        expected = record.torch_values(a, "cpu")
         checked = {q: expected[q] for q in named.quantities}
         return graded(record, a, checked, got, dtype, expect)
 

@@ -38,7 +38,7 @@ def _samples(record: Record, network: Network, seed: int, dtype: Any) -> tuple[A
 
 def _assert_step(record: Record, params: Arrays, a: Arrays, dtype: Any, how: str) -> None:
     """The network's weights are torch's after one step from a's (the record's twin)."""
-    expected = record.torch(a, "cpu")
+    expected = record.torch_values(a, "cpu")
     where = {"layer": record.name, "inputs": {**a, "calls": how}, "dtype": dtype}
     for name, value in params.items():
         assert_match(value, expected[f"{name} after step"], quantity=f"{name} after step", **where)

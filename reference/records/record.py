@@ -10,6 +10,7 @@ and, for a network, what its checks as a whole need (:class:`Network`). The chec
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -139,10 +140,31 @@ class Record:
     # derivation's records apply where the implementation has the grown API.
     applies: Callable[[ModuleType], bool] = lambda impl: True
 
+    def torch_values(self, a: Arrays, device: str) -> Arrays:
+        """The twin's values at inputs ``a`` on ``device``, computed once a process (the
+        arrays read-only: a cached reference must not be changed by whoever reads it)."""
+        key = (device, tuple((k, v.dtype.str, v.shape, v.tobytes()) for k, v in a.items()))
+        kept = _TORCH_VALUES.setdefault(self, {})
+        values = kept.get(key)
+        if values is None:
+            if len(kept) >= 4096:  # a bound on memory, never reached by a check
+                kept.clear()
+            values = self.torch(a, device)
+            for v in values.values():
+                if isinstance(v, np.ndarray):
+                    v.flags.writeable = False
+            kept[key] = values
+        return dict(values)
+
     def arrays_at(self, point: dict[str, float], dtype: Any) -> Arrays:
         if self.edge_arrays is not None:
             return self.edge_arrays(point, dtype)
         return {k: np.array([v], dtype=dtype) for k, v in point.items()}
+
+
+# torch's values by record and input, kept: in one process the same check judges many
+# implementations (a class's run, the test suite), and the twin costs more than the judging.
+_TORCH_VALUES: weakref.WeakKeyDictionary[Record, dict[Any, Arrays]] = weakref.WeakKeyDictionary()
 
 
 def labels(rng: np.random.Generator, n: int, dtype: Any) -> np.ndarray:
@@ -202,6 +224,6 @@ def edge_values(
     layer = point.record
     a = point.arrays()
     mine = {k: v.copy() for k, v in a.items()}  # the implementation may change its inputs
-    values = layer.torch(a, device) if impl is None else layer.partials(impl, mine, path)
+    values = layer.torch_values(a, device) if impl is None else layer.partials(impl, mine, path)
     keep = layer.edge_quantities or tuple(values)
     return {q: values[q] for q in keep}

@@ -7,6 +7,7 @@ from types import ModuleType
 from typing import Any, ClassVar
 
 import numpy as np
+import pytest
 
 import scratch.grown
 from reference.checks import run_checks
@@ -103,3 +104,25 @@ def test_a_bad_input_must_raise_the_error_its_record_names() -> None:
     assert result.status == Status.FAILED
     assert "raised ValueError on bad input" in result.message
     assert "TypeError is the error to raise" in result.message
+
+
+def test_torch_values_are_computed_once_an_input_and_cannot_be_changed() -> None:
+    linear = TUTORIAL[0]
+    calls = []
+
+    def counted(a: Any, device: str) -> Any:
+        calls.append(device)
+        return linear.torch(a, device)
+
+    record = Record(**{**linear.__dict__, "torch": counted})
+    a = linear.sample(0, (3, 4), np.float32)
+    first = record.torch_values(a, "cpu")
+    again = record.torch_values({k: v.copy() for k, v in a.items()}, "cpu")  # equal, not same
+    other = record.torch_values(linear.sample(1, (3, 4), np.float32), "cpu")
+    assert calls == ["cpu", "cpu"]  # the second input is the first's values: kept
+    assert all(np.array_equal(first[q], again[q]) for q in first)
+    assert not all(np.array_equal(first[q], other[q]) for q in first)
+    quantity = next(iter(first))
+    with pytest.raises(ValueError, match="read-only"):
+        first[quantity][...] = 0
+    assert np.array_equal(record.torch_values(a, "cpu")[quantity], again[quantity])
