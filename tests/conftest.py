@@ -8,10 +8,10 @@ import fcntl
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import pytest
-import torch
 
 from tests.paths import ROOT
 
@@ -19,12 +19,25 @@ from tests.paths import ROOT
 @pytest.fixture(autouse=True)
 def _seeded() -> None:
     """Every test starts from the same global RNG state, whatever ran before it."""
+    # torch imported here, not at the top: xdist's controller loads this file too, and starts
+    # the workers only once it has (torch's import: 1.5 s before any worker starts).
+    import torch
+
     np.random.seed(0)
     # The CPU generator, not torch.manual_seed: before CUDA starts, that queues a lazy seeding
     # call with its formatted stack for CUDA, XPU and MTIA each (about 2.7 ms a test, measured).
     torch.default_generator.manual_seed(0)
     if torch.cuda.is_initialized():
         torch.cuda.manual_seed_all(0)
+
+
+@pytest.fixture(scope="session")
+def verbatim() -> ModuleType:
+    """The tutorial's own file, imported (its 2000 epochs run at import: about 0.5 s): once a
+    worker, not once a module, since xdist's work stealing interleaves the modules."""
+    from reference.subject import load_impl
+
+    return load_impl(str(ROOT / "tests" / "impls" / "tutorial_verbatim.py"))
 
 
 @pytest.fixture(scope="session")

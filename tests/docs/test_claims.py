@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 import torch
@@ -11,7 +12,6 @@ import torch
 import scratch
 from reference.checks import all_checks
 from reference.claims import CLAIMS, Claim, claims_markdown
-from reference.subject import load_impl
 from tests.paths import ROOT
 from tools.readme import README, section
 
@@ -23,10 +23,9 @@ def test_torch_bce_default_is_the_mean() -> None:
     assert torch.nn.BCELoss()(yhat, y) != per_element.sum()
 
 
-def test_tutorial_network_has_no_forward() -> None:
-    tutorial = load_impl(str(ROOT / "tests" / "impls" / "tutorial_verbatim.py"))
-    assert not hasattr(tutorial.MyNetwork(3, 4), "forward")
-    assert {"forward_loss", "update_weights"} <= set(vars(tutorial.MyNetwork))
+def test_tutorial_network_has_no_forward(verbatim: ModuleType) -> None:
+    assert not hasattr(verbatim.MyNetwork(3, 4), "forward")
+    assert {"forward_loss", "update_weights"} <= set(vars(verbatim.MyNetwork))
 
 
 def _test_functions(path: Path) -> set[str]:

@@ -21,7 +21,7 @@ SLIP = ROOT / "reference" / "slips" / "sigmoid_grad_no_square.py"
 CONTRACT = ROOT / "tests" / "impls" / "broken_contract.py"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # once a worker: work stealing interleaves the modules
 def slip_results() -> list[Result]:
     prefixes = ("partials-Sigmoid-3x4-float32", "edge-Sigmoid-float32", "edge-MyNetwork-float32")
     return run_checks(load_impl(str(SLIP)), select=lambda i: i.startswith(prefixes))

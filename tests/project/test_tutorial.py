@@ -10,7 +10,6 @@ import pytest
 from threadpoolctl import threadpool_info
 
 import scratch
-from reference import subject
 from reference.records import SEEDS, SHAPES, TUTORIAL
 from reference.tolerances import PUBLISHED_ULPS
 from scratch.__main__ import main
@@ -24,14 +23,6 @@ from scratch.data import (
     samples,
     train,
 )
-from tests.paths import IMPLS
-
-VERBATIM = IMPLS / "tutorial_verbatim.py"
-
-
-@pytest.fixture(scope="module")
-def verbatim():
-    return subject.load_impl(str(VERBATIM))
 
 
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda s: f"seed{s}")
@@ -53,7 +44,7 @@ def _run(module, epochs: int = EPOCHS):
     return losses, net
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # once a worker: work stealing interleaves the modules
 def tutorial_run():
     """The tutorial's run by scratch: the epoch losses and the trained network."""
     return _run(scratch)
