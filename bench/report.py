@@ -90,9 +90,11 @@ def other_tables(groups: dict[str, dict[str, float]]) -> list[str]:
         + " | compiled-epoch / its floor | compiled-epoch ns a sample |"
     ]
     lines.append("|" + "---|" * (len(names) + 8))
-    for group, m in groups.items():
-        if group.startswith("step "):
-            continue
+    runs = [g for g in groups if not g.startswith("step ")]
+    # The epochs by their number of samples, the tutorial's whole run after them.
+    runs.sort(key=lambda g: int(g.split()[2]) if g.startswith("epoch of") else 10**9)
+    for group in runs:
+        m = groups[group]
         cells = [f"{m[i] * 1e3:,.3f}" if i in m else "-" for i in names]
         torch_cpu = m.get("torch-cpu", float("nan"))
         epoch = m.get("compiled-epoch", float("nan"))
