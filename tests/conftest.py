@@ -5,6 +5,7 @@ point wherever the package is installed."""
 from __future__ import annotations
 
 import fcntl
+import gc
 import subprocess
 import sys
 from pathlib import Path
@@ -76,3 +77,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if any(part in item.nodeid for part in SLOW):
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What collection built (the modules, 4,000 items and their checks) lives to the end of
+    the run: frozen, the garbage collector no longer walks it at every full collection (it
+    took 13 % of the CPU of tests/project/test_stable.py run alone, measured with perf; that
+    run takes 12 % less time frozen)."""
+    gc.freeze()
