@@ -103,3 +103,17 @@ def test_counts_come_from_the_code() -> None:
     assert _number(r"--expect torch`:\n?(\d+) passed") == len(stable)
     broken = sorted(p.name for p in (ROOT / "tests/impls").glob("broken_*.py"))
     assert broken == [f"broken_{n}.py" for n in ("bias", "chain", "clamp", "contract", "sign")]
+
+
+def test_mutation_testing_runs_every_test_folder_but_the_ones_apart() -> None:
+    """`nox -s mutants` (README: "What the suite catches") names its test folders one by one; a
+    folder added to tests/ and not named there would silently kill no mutant."""
+    import tomllib
+
+    mutmut = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mutmut"]
+    selection = mutmut["pytest_add_cli_args_test_selection"]
+    folders = {f"tests/{p.name}" for p in (ROOT / "tests").iterdir() if any(p.glob("test_*.py"))}
+    apart = {"tests/conformance"}  # run in process through tests/mutation_twins.py
+    assert folders - apart <= set(selection), folders - apart - set(selection)
+    assert "tests/mutation_twins.py" in selection
+    assert not apart & set(selection)

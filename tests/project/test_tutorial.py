@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from types import ModuleType
 
 import numpy as np
 import pytest
 from threadpoolctl import threadpool_info
 
 import scratch
-from reference.checks import Check, parametrize_with_checks
 from reference.records import SEEDS, SHAPES, TUTORIAL
 from reference.tolerances import PUBLISHED_ULPS
 from scratch.__main__ import main
@@ -25,17 +23,6 @@ from scratch.data import (
     samples,
     train,
 )
-
-
-# The tutorial's code, trusted: every check in this process, as tests/project/test_stable.py
-# checks scratch.stable. The fast loop runs the same checks with scratch in a process of its own
-# (tests/conformance), where mutation testing cannot see them: this is their in-process twin,
-# in the slow set and in `nox -s mutants`.
-@pytest.mark.slow
-@pytest.mark.mutants
-@parametrize_with_checks(["scratch"], apart=False)
-def test_scratch_passes_every_check_in_process(impl: ModuleType, check: Check) -> None:
-    check(impl)
 
 
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda s: f"seed{s}")
