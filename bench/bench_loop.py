@@ -90,6 +90,7 @@ def bench_step(benchmark: Any, impl: str, device: str, shape: tuple[int, int]) -
     weight, bias, data = problem(*shape)
     step = make_step(impl, device, weight, bias)
     ((x, y),) = inputs(impl, device, data)
+    step(x, y)  # the first call compiles (JAX) or loads the kernels (numba): not a step's cost
     check(benchmark(step, x, y))
 
 
@@ -149,6 +150,7 @@ def bench_epoch_compiled_loop(benchmark: Any, n: int) -> None:
         samples=n,
         first_call_s=time.perf_counter() - start,
         transcendentals=scratch.compiled.TRANSCENDENTALS,
+        loop_for_its_shape=isinstance(scratch.compiled.loop_shape(weight)[0], tuple),
     )
     check(benchmark.pedantic(epoch, args=(xs, ys), rounds=20, warmup_rounds=1))
 

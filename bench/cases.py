@@ -71,8 +71,8 @@ def compiled_epoch(
 
 
 @numba.njit(cache=True, fastmath={"reassoc", "contract"})
-def _recurrence(weight, bias, xs, ys, step):
-    n_out, n_in = weight.shape
+def _recurrence(weight, bias, xs, ys, step, outs, ins):
+    n_out, n_in = scratch.compiled.count(outs), scratch.compiled.count(ins)
     zs = np.empty((xs.shape[0], n_out), bias.dtype)
     for k in range(xs.shape[0]):
         for i in range(n_out):
@@ -93,10 +93,11 @@ def recurrence_epoch(
 ) -> Callable[[np.ndarray, np.ndarray], float]:
     """The floor of the epoch loop: the per-sample recurrence (each sample's z from the
     weights its predecessor left, then its update) with no exp, log or division, as
-    scratch.compiled's loop has it; what no implementation of the step can beat."""
+    scratch.compiled's loop has it (compiled for the layer's shape where the loop is); what
+    no implementation of the step can beat."""
     weight, bias = weight.copy(), bias.copy()
-    step = DTYPE(-LR)
-    return lambda xs, ys: float(_recurrence(weight, bias, xs, ys, step).sum())
+    step, shape = DTYPE(-LR), scratch.compiled.loop_shape(weight)
+    return lambda xs, ys: float(_recurrence(weight, bias, xs, ys, step, *shape).sum())
 
 
 def stacked(data: Data) -> tuple[np.ndarray, np.ndarray]:

@@ -98,6 +98,34 @@ def test_compiled_is_silent_at_the_edges() -> None:
     np.testing.assert_array_equal(loss, [50.0, 50.0, np.log(2, dtype=np.float32), 50.0, 50.0])
 
 
+@pytest.mark.parametrize("shape", [(1, 1), (3, 4), (9, 16)], ids=["1x1", "3x4", "9x16"])
+def test_a_small_layer_runs_the_loop_compiled_for_its_shape(shape: tuple[int, int]) -> None:
+    """Up to SHAPED_UP_TO weights the epoch's loop is compiled for the layer's shape (its
+    sizes as tuple lengths): the weights and sigmoids of the loop for any shape, within the
+    tolerance table (the dot products' terms may be summed in another order)."""
+    a = network_sample(0, shape, np.dtype(np.float32))
+    assert a["W"].size <= scratch.compiled.SHAPED_UP_TO
+    outs, ins = scratch.compiled.loop_shape(a["W"])
+    assert (len(outs), len(ins)) == a["W"].shape
+    rng = np.random.default_rng(2)
+    xs = rng.standard_normal((50, shape[0])).astype(np.float32)
+    ys = rng.uniform(0, 1, (50, shape[1])).astype(np.float32)
+    results = []
+    for sizes in [(outs, ins), a["W"].shape]:
+        weight, bias = a["W"].copy(), a["b"].copy()
+        ss, _ = scratch.compiled._epoch(weight, bias, xs, ys, 0.1, False, *sizes)
+        results.append((ss, weight, bias))
+    (ss, weight, bias), (ss_any, weight_any, bias_any) = results
+    where = {"layer": "scratch.compiled", "inputs": {"X": xs, "Y": ys}, "dtype": np.float32}
+    assert_match(ss, ss_any, quantity="yhat", **where)
+    assert_match(weight, weight_any, quantity="W after step", **where)
+    assert_match(bias, bias_any, quantity="b after step", **where)
+
+
+def test_a_layer_past_the_limit_runs_the_loop_for_any_shape() -> None:
+    assert scratch.compiled.loop_shape(np.zeros((12, 13), np.float32)) == (12, 13)
+
+
 @pytest.mark.parametrize("dtype", DTYPES.values(), ids=DTYPES.keys())
 def test_a_large_layer_shares_rows_among_the_cores(dtype: np.dtype) -> None:
     """From PARALLEL_FROM weights the step runs its rows in parallel: the same weights bit for
