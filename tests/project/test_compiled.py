@@ -47,6 +47,24 @@ def test_train_epoch_is_the_per_sample_loop(dtype: np.dtype) -> None:
     np.testing.assert_array_equal(epoch.linear1.bias, loop.linear1.bias)
 
 
+@pytest.mark.parametrize("dtype", DTYPES.values(), ids=DTYPES.keys())
+def test_a_long_epoch_takes_its_logs_after_the_loop(dtype: np.dtype) -> None:
+    """From VECTOR_LOGS_FROM sigmoids the losses are taken after the loop, in NumPy's SIMD
+    logs: each still the loss before that sample's update, the -100 clamp included (every
+    tenth sample saturates its sigmoids to exactly 0 or 1)."""
+    n = scratch.compiled.VECTOR_LOGS_FROM // 4 + 10
+    weight, bias, xs, ys = _samples(n, dtype)
+    xs[::10] *= 1e4
+    epoch = subject.new_network(scratch.compiled, weight, bias)
+    loop = subject.new_network(scratch.compiled, weight, bias)
+    losses = epoch.train_epoch(xs, ys, 0.1)
+    expected = np.array([loop.train_step(x, y, 0.1) for x, y in zip(xs, ys, strict=True)])
+    assert np.any(expected > 100), "no sample reached the clamp"
+    where = {"layer": "scratch.compiled", "inputs": {"X": xs, "Y": ys}, "dtype": dtype}
+    assert_match(losses, expected, quantity="loss", **where)
+    np.testing.assert_array_equal(epoch.linear1.weight, loop.linear1.weight)
+
+
 def test_train_epoch_matches_the_two_call_path() -> None:
     weight, bias, xs, ys = _samples(5, np.dtype(np.float64))
     epoch = subject.new_network(scratch.compiled, weight, bias)
