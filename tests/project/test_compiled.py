@@ -77,6 +77,19 @@ def test_train_epoch_matches_the_two_call_path() -> None:
     assert_match(epoch.linear1.weight, reference.linear1.weight, quantity="W after step", **where)
 
 
+def test_train_step_takes_a_strided_sample() -> None:
+    """A strided view is a sample like any other: once a numba typing
+    error, since the fast path handed it to a kernel that reshapes it."""
+    weight, bias, xs, ys = _samples(1, np.dtype(np.float32))
+    strided = subject.new_network(scratch.compiled, weight, bias)
+    plain = subject.new_network(scratch.compiled, weight, bias)
+    x, y = np.repeat(xs[0], 2)[::2], np.repeat(ys[0], 2)[::2]  # every other element
+    assert not x.flags.c_contiguous
+    assert not y.flags.c_contiguous
+    assert strided.train_step(x, y, 0.1) == plain.train_step(xs[0], ys[0], 0.1)
+    np.testing.assert_array_equal(strided.linear1.weight, plain.linear1.weight)
+
+
 def test_train_epoch_updates_in_place() -> None:
     weight, bias, xs, ys = _samples(3, np.dtype(np.float32))
     net = subject.new_network(scratch.compiled, weight, bias)
