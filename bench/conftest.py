@@ -8,7 +8,6 @@ check: the same switch as ``--benchmark-disable``, set here rather than in ``add
 from __future__ import annotations
 
 import pytest
-import torch
 
 TORCH_THREADS = 1  # fixed, and recorded in each benchmark's extra_info
 
@@ -27,6 +26,10 @@ def pytest_configure(config: pytest.Config) -> None:
     else:  # pytest-benchmark times nothing under xdist: benchmarks run in one process
         config.option.numprocesses = 0
         config.option.dist = "no"
+    if getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput"):
+        return  # xdist's controller runs no test, and starts its workers once this returns
+    import torch  # here, not at the top: 1.4 s of the controller's before any worker started
+
     torch.set_num_threads(TORCH_THREADS)
 
 
