@@ -134,6 +134,15 @@ def loop_shape(weight: np.ndarray) -> tuple[Any, Any]:
 
 
 @numba.njit(cache=True, fastmath=FASTMATH, inline="always")
+def _dl_dz(s, y, one, eps):
+    """torch's dL/dz, (s - y) / max(p, eps) * p with p = s (1 - s): where p >= eps (every
+    sigmoid but a saturated one) that is s - y itself, so no division waits on the chain
+    (torch's divides by p and multiplies by it again, an ulp or so from s - y)."""
+    p = (one - s) * s
+    return s - y if p >= eps else (s - y) / eps * p
+
+
+@numba.njit(cache=True, fastmath=FASTMATH, inline="always")
 def _sample(weight, bias, xs, ys, ss, k, one, eps, step, n_out, n_in):
     """Sample ``k`` (row k of xs and ys): each output's sigmoid into row k of ``ss`` (before
     the update), W and b updated in place. Every output's z and sigmoid first, then every
@@ -147,8 +156,7 @@ def _sample(weight, bias, xs, ys, ss, k, one, eps, step, n_out, n_in):
             z += weight[i, j] * xs[k, j]
         ss[k, i] = one / (one + math.exp(-z))
     for i in range(n_out):
-        p = (one - ss[k, i]) * ss[k, i]
-        g = (ss[k, i] - ys[k, i]) / max(p, eps) * p * step
+        g = _dl_dz(ss[k, i], ys[k, i], one, eps) * step
         for j in range(n_in):
             weight[i, j] += g * xs[k, j]
         bias[i] += g
@@ -165,8 +173,7 @@ def _sample_parallel(weight, bias, xs, ys, ss, k, one, eps, step):
         for j in range(n_in):
             z += weight[i, j] * xs[k, j]
         s = one / (one + math.exp(-z))
-        p = (one - s) * s
-        g = (s - ys[k, i]) / max(p, eps) * p * step
+        g = _dl_dz(s, ys[k, i], one, eps) * step
         for j in range(n_in):
             weight[i, j] += g * xs[k, j]
         bias[i] += g
