@@ -2,7 +2,8 @@
 
 The same classes, attributes and partials as ``scratch.stable`` (each log term clamped at
 -100 before it is weighted, ``log1p(-yhat)``, the 1e-12 floor under dL/dyhat, the sigmoid's
-gradient as ``s * (1 - s)``), with the arithmetic in compiled loops:
+gradient as ``s * (1 - s)``), with the arithmetic in compiled loops; the fused step below
+takes dL/dz as s - y wherever the floor does not bite (_dl_dz):
 
 - ``MyNetwork.train_step(x, y, lr)``: one sample's step, the loss before the update returned,
   the weights updated in place;
