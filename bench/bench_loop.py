@@ -94,6 +94,37 @@ def bench_step(benchmark: Any, impl: str, device: str, shape: tuple[int, int]) -
     check(benchmark(step, x, y))
 
 
+# Steps timed as part of an epoch: this many samples a call, the median divided by them.
+STEPS_PER_CALL = 16
+
+
+@pytest.mark.parametrize("shape", SIZES, ids=[f"{i}x{o}" for i, o in SIZES])
+@pytest.mark.parametrize(
+    "impl",
+    [
+        pytest.param("compiled-epoch", id="compiled-epoch"),
+        pytest.param("jax-scan", id="jax-scan", marks=JAX),
+    ],
+)
+def bench_step_in_an_epoch(benchmark: Any, impl: str, shape: tuple[int, int]) -> None:
+    """One step inside an epoch's loop (scratch.compiled's train_epoch, JAX's lax.scan):
+    STEPS_PER_CALL samples a call, reported a step."""
+    benchmark.group = f"step {shape[0]}x{shape[1]}"
+    info(benchmark, impl, "cpu", shape, steps_per_call=STEPS_PER_CALL)
+    weight, bias, data = problem(*shape, n_samples=STEPS_PER_CALL)
+    xs, ys = stacked(data)
+    if impl == "jax-scan":
+        import jax.numpy as jnp
+
+        from bench.jax_loop import Net
+
+        epoch, xs, ys = Net(weight, bias, LR).epoch, jnp.asarray(xs), jnp.asarray(ys)
+    else:
+        epoch = compiled_epoch(weight, bias)
+    epoch(xs, ys)  # the first call traces (JAX) or loads the kernels (numba): not a step's cost
+    check(benchmark(epoch, xs, ys))
+
+
 @pytest.mark.parametrize("shape", SIZES, ids=[f"{i}x{o}" for i, o in SIZES])
 def bench_floor_copy_weights(benchmark: Any, shape: tuple[int, int]) -> None:
     """Floor for large layers: one pass over W (a copy into a buffer)."""

@@ -28,10 +28,11 @@ RECURRENCE = "floor: recurrence"  # an epoch's loop without exp, log or division
 
 
 def medians(report: dict[str, Any]) -> dict[str, dict[str, float]]:
-    """group -> impl -> median seconds."""
+    """group -> impl -> median seconds (a step's, for steps timed several to a call)."""
     out: dict[str, dict[str, float]] = defaultdict(dict)
     for b in report["benchmarks"]:
-        out[b["group"]][b["extra_info"]["impl"]] = b["stats"]["median"]
+        steps = b["extra_info"].get("steps_per_call", 1)
+        out[b["group"]][b["extra_info"]["impl"]] = b["stats"]["median"] / steps
     return out
 
 
@@ -52,9 +53,10 @@ def step_table(
     head = "| layer | " + " | ".join(f"{i} µs" for i in present)
     head += (
         " | tutorial / torch | stable / torch | compiled / torch | compiled / jax"
+        " | compiled-epoch / jax-scan | compiled-epoch / stable"
         " | stable / tutorial | stable / its floor | compiled / copy of W |"
     )
-    lines = [head, "|" + "---|" * (len(present) + 8)]
+    lines = [head, "|" + "---|" * (len(present) + 10)]
     for size, m in rows:
         floor = max(m.get(FLOORS[0], 0.0), m.get(FLOORS[1], 0.0))
         cells = [_us(m[i]) if i in m else "-" for i in present]
@@ -65,6 +67,8 @@ def step_table(
             m["stable"] / torch_cpu,
             compiled / torch_cpu,
             compiled / m.get("jax", float("nan")),
+            m.get("compiled-epoch", float("nan")) / m.get("jax-scan", float("nan")),
+            m.get("compiled-epoch", float("nan")) / m["stable"],
             m["stable"] / m["tutorial"],
             m["stable"] / floor,
             compiled / m.get(FLOORS[0], float("nan")),
