@@ -113,6 +113,7 @@ def bench_step_in_an_epoch(benchmark: Any, impl: str, shape: tuple[int, int]) ->
     info(benchmark, impl, "cpu", shape, steps_per_call=STEPS_PER_CALL)
     weight, bias, data = problem(*shape, n_samples=STEPS_PER_CALL)
     xs, ys = stacked(data)
+    epoch: Callable[[Any, Any], float]
     if impl == "jax-scan":
         import jax.numpy as jnp
 
