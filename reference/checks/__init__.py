@@ -2,11 +2,11 @@
 
 Each kind is a module with a generator over a :class:`Context` (scikit-learn's ``_yield_*``
 shape); :data:`KINDS` lists them in the order a derivation is read: each layer's partials, its
-edges, its finite differences, bad input; then state between calls, named inputs, and the
-networks as wholes (initial weights, stored runs, properties). A record that declares a
-network (``Record.network``) gets the network-level kinds, the tutorial's and the two-layer
-network alike. :func:`all_checks` yields every :class:`Check`, a callable ``check(impl)``
-with a readable, unique ``id``: it returns the findings of a pass, raises
+edges, its finite differences, bad input; then state between calls, inputs as strided views,
+named inputs, and the networks as wholes (initial weights, stored runs, properties). A record
+that declares a network (``Record.network``) gets the network-level kinds, the tutorial's
+and the two-layer network alike. :func:`all_checks` yields every :class:`Check`, a
+callable ``check(impl)`` with a readable, unique ``id``: it returns the findings of a pass, raises
 :class:`CheckFailure` (an ``AssertionError``) with the evidence when a value is wrong,
 :class:`ContractBreach` when the implementation lacks what the check calls, and
 :class:`KnownDivergence` when the value is a registered divergence of the tutorial that the
@@ -33,6 +33,7 @@ from reference.checks import (
     edges,
     errors,
     gradients,
+    layout,
     partials,
     properties,
     runs,
@@ -77,6 +78,7 @@ KINDS: tuple[Callable[[Context], Iterator[Check]], ...] = (
     gradients.generate,
     errors.generate,
     state.generate,
+    layout.generate,
     partials.named_inputs,
     runs.initial_weights,
     runs.stored_runs,

@@ -48,8 +48,9 @@ class ReLUOneAtZero(scratch.grown.ReLU):
 
 def test_the_record_brings_every_kind_of_check() -> None:
     kinds = {check.id.split("-")[0] for check in all_checks(layers=(RELU,))}
-    # state: its backward after a forward on another input (the record's after_forward).
-    assert kinds == {"partials", "edge", "fd", "state"}
+    # state: its backward after a forward on another input (the record's after_forward);
+    # layout: its inputs as strided views.
+    assert kinds == {"partials", "edge", "fd", "state", "layout"}
 
 
 def test_a_tutorial_style_relu_passes() -> None:

@@ -1,5 +1,6 @@
 """Kinds of check that any record gets by declaring what they need: the two-layer network's
-state and aliasing checks (from its ``Network``), and a bad input's error type."""
+state and aliasing checks (from its ``Network``), a bad input's error type, and the layout
+checks' strided inputs."""
 
 from __future__ import annotations
 
@@ -11,9 +12,12 @@ import pytest
 
 import scratch.grown
 from reference.checks import run_checks
+from reference.checks.layout import strided
 from reference.records import TUTORIAL, ErrorCase, Record
 from reference.records.grown import TWO_LAYER
 from reference.results import Status
+from reference.subject import load_impl
+from tests.paths import CATALOGUE
 
 
 def two_layer(network: type) -> ModuleType:
@@ -126,3 +130,29 @@ def test_torch_values_are_computed_once_an_input_and_cannot_be_changed() -> None
     with pytest.raises(ValueError, match="read-only"):
         first[quantity][...] = 0
     assert np.array_equal(record.torch_values(a, "cpu")[quantity], again[quantity])
+
+
+def test_a_strided_view_holds_the_same_values_in_other_memory() -> None:
+    a = np.arange(12.0).reshape(3, 4)
+    view = strided(a)
+    np.testing.assert_array_equal(view, a)
+    assert not view.flags.c_contiguous
+    assert view.strides[-1] == 2 * a.itemsize
+    lr = np.array(0.1)
+    assert strided(lr) is lr  # an option, not an input
+
+
+def test_only_the_layout_checks_see_a_layer_that_reads_its_inputs_buffer() -> None:
+    """The slip raises on a strided x; every partials check of the same layers passes."""
+    slip = load_impl(str(CATALOGUE / "input_read_through_its_buffer.py"))
+    results = run_checks(
+        slip, select=lambda check_id: check_id.startswith(("layout-", "partials-Linear-17x5"))
+    )
+    failed = {r.check for r in results if r.status == Status.FAILED}
+    assert failed == {
+        "layout-Linear-17x5-float32-strided-cpu",
+        "layout-Linear-17x5-float64-strided-cpu",
+        "layout-MyNetwork-17x5-float32-strided-two-calls-cpu",
+        "layout-MyNetwork-17x5-float64-strided-two-calls-cpu",
+    }
+    assert any(r.check.startswith("partials-") for r in results)
