@@ -5,7 +5,7 @@ inputs (the network's summed loss past the clamp)."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from types import ModuleType
 from typing import Any
 
@@ -15,7 +15,12 @@ from reference.checks.base import Arrays, Check, Context, Notes, graded, option_
 from reference.records import DTYPES, NamedInput, Record
 
 
-def _check(
+def _copy(a: np.ndarray) -> np.ndarray:
+    # A copy: an implementation that changes its inputs is named by the state checks.
+    return a.copy()
+
+
+def sampled(
     check_id: str,
     record: Record,
     seed: int,
@@ -25,14 +30,17 @@ def _check(
     path: str,
     device: str,
     expect: str,
+    given: Callable[[np.ndarray], np.ndarray] = _copy,
 ) -> Check:
+    """The check of every quantity at one normal-range sample; ``given`` is how each input
+    reaches the implementation (a copy; the layout checks: a strided view)."""
+
     def inputs() -> Arrays:
         a = record.sample(seed, shape, dtype)
         return {**a, **{k: np.array(v) for k, v in options.items()}}
 
     def drive(impl: ModuleType) -> Arrays:
-        # A copy: an implementation that changes its inputs is named by the state checks.
-        return record.partials(impl, {k: v.copy() for k, v in inputs().items()}, path)
+        return record.partials(impl, {k: given(v) for k, v in inputs().items()}, path)
 
     def judge(got: Arrays) -> Notes:
         a = inputs()
@@ -56,7 +64,7 @@ def generate(ctx: Context) -> Iterator[Check]:
         ):
             parts = [record.name, shape_id, dtype_id, f"seed{seed}"]
             parts += [option_id(k, v) for k, v in options.items()] + [p for p in (path,) if p]
-            yield _check(
+            yield sampled(
                 "partials-" + "-".join([*parts, device]),
                 record,
                 seed,
