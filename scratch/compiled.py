@@ -116,12 +116,12 @@ def _count(n):
 
 
 # Layers of up to this many weights run an epoch compiled for their shape: with the numbers
-# of outputs and inputs known when it compiles, LLVM unrolls the loops over them: no loop
-# control or remainder loops on each sample's chain (the weights still pass through memory;
-# held in registers instead, they gained nothing). Measured on two cores (AMD EPYC, float32, ns a
-# sample, the shaped loop against the loop for any shape): 3x4 27 against 68, 8x8 55 against
-# 93, 12x12 111 against 145, but 16x16 175 against 140 (too long unrolled). Each shape and
-# dtype compiles once (0.2 to 0.4 s), then loads from the disk cache.
+# of outputs and inputs known when it compiles, LLVM unrolls the loops over them, and no loop
+# control or remainder loop is left on each sample's chain (the weights still pass through
+# memory: held in registers instead, they gained nothing). Measured on two cores (AMD EPYC,
+# float32, ns a sample, the shaped loop against the loop for any shape): 3x4 27 against 68,
+# 8x8 55 against 93, 12x12 111 against 145, but 16x16 175 against 140 (too long unrolled).
+# Each shape and dtype compiles once (0.2 to 0.4 s), then loads from the disk cache.
 SHAPED_UP_TO = 144
 
 
@@ -300,8 +300,9 @@ def _epoch_losses(
     in the kernel's own call, for many in one vectorized pass (NumPy's SIMD log and log1p, in
     the sigmoids' dtype, which may round a log an ulp apart from the C library's)."""
     logs_here = xs.shape[0] * bias.shape[0] < VECTOR_LOGS_FROM
-    ss, losses = kernel(weight, bias, xs, ys, lr, logs_here, *loop_shape(weight))
-    return losses if logs_here else _losses(ss, ys, loop_shape(weight)[0])
+    outs, ins = loop_shape(weight)
+    ss, losses = kernel(weight, bias, xs, ys, lr, logs_here, outs, ins)
+    return losses if logs_here else _losses(ss, ys, outs)
 
 
 def _losses(ss: np.ndarray, ys: np.ndarray, outs: Any) -> np.ndarray:
