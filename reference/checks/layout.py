@@ -2,7 +2,8 @@
 views (every other element of a buffer twice their size), graded against torch at the same
 values. NumPy's operations see no difference; code that reads its inputs' memory itself (C
 through ``ctypes``, numba, ``np.frombuffer``) may raise or read the wrong elements, as a
-column of a matrix (``X[:, 0]``) or a transposed batch would make it do."""
+column of a matrix (``X[:, 0]``) would make it do. (A transposed, column-major batch is not
+one of these layouts.)"""
 
 from __future__ import annotations
 
@@ -29,12 +30,12 @@ def generate(ctx: Context) -> Iterator[Check]:
     for record in ctx.records:
         shape_id, shape = max(record.shapes.items(), key=lambda item: np.prod(item[1]))
         options = {k: next(iter(v)) for k, v in record.grid.items()}
+        seed = record.seeds[0]
         for (dtype_id, dtype), path, device in itertools.product(
             DTYPES.items(), ctx.paths(record), ctx.devices
         ):
             parts = [record.name, shape_id, dtype_id, "strided", path, device]
             check_id = "layout-" + "-".join(p for p in parts if p)
-            seed = record.seeds[0]
             yield sampled(
                 check_id, record, seed, shape, dtype, options, path, device, ctx.expect, strided
             )

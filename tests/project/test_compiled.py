@@ -51,17 +51,24 @@ def test_train_epoch_is_the_per_sample_loop(dtype: np.dtype) -> None:
 def test_a_long_epoch_takes_its_logs_after_the_loop(dtype: np.dtype) -> None:
     """From VECTOR_LOGS_FROM sigmoids the losses are taken after the loop, in NumPy's SIMD
     logs: each still the loss before that sample's update, the -100 clamp included (every
-    tenth sample saturates its sigmoids to exactly 0 or 1)."""
+    tenth sample saturates its sigmoids to exactly 0 or 1), against torch's step by step."""
+    from reference.twin import TorchTwin
+
     n = scratch.compiled.VECTOR_LOGS_FROM // 4 + 10
     weight, bias, xs, ys = _samples(n, dtype)
     xs[::10] *= 1e4
     epoch = subject.new_network(scratch.compiled, weight, bias)
     loop = subject.new_network(scratch.compiled, weight, bias)
+    twin = TorchTwin(weight, bias, 0.1, "cpu", dtype)
     losses = epoch.train_epoch(xs, ys, 0.1)
-    expected = np.array([loop.train_step(x, y, 0.1) for x, y in zip(xs, ys, strict=True)])
-    assert np.any(expected > 100), "no sample reached the clamp"
+    per_step = np.array([loop.train_step(x, y, 0.1) for x, y in zip(xs, ys, strict=True)])
+    torch_losses = np.array([twin.step(x, y) for x, y in zip(xs, ys, strict=True)], dtype)
+    assert np.any(torch_losses > 100), "no sample reached the clamp"
     where = {"layer": "scratch.compiled", "inputs": {"X": xs, "Y": ys}, "dtype": dtype}
-    assert_match(losses, expected, quantity="loss", **where)
+    assert_match(losses, torch_losses, quantity="trajectory", **where)
+    assert_match(epoch.linear1.weight, twin.weight, quantity="trained weights", **where)
+    # The same compiled step as train_step's, the logs taken another way.
+    assert_match(losses, per_step, quantity="loss", **where)
     np.testing.assert_array_equal(epoch.linear1.weight, loop.linear1.weight)
 
 
